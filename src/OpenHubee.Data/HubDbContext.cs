@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace OpenHubee.Data;
+
+public sealed class HubDbContext(DbContextOptions<HubDbContext> options)
+    : IdentityDbContext<PortalUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Process> Processes => Set<Process>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<ApiClient> ApiClients => Set<ApiClient>();
+    public DbSet<Folder> Folders => Set<Folder>();
+    public DbSet<Case> Cases => Set<Case>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<CaseAttachment> CaseAttachments => Set<CaseAttachment>();
+    public DbSet<Event> Events => Set<Event>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare or order DateTimeOffset values; every timestamp is UTC,
+        // so the binary form (ticks) orders correctly. PostgreSQL keeps timestamptz.
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict();
+
+        builder.Entity<Organization>(e =>
+        {
+            e.HasIndex(o => new { o.Type, o.CompanyRegister, o.BranchCode }).IsUnique();
+            e.Property(o => o.Type).HasMaxLength(20);
+            e.Property(o => o.CompanyRegister).HasMaxLength(14);
+            e.Property(o => o.BranchCode).HasMaxLength(10);
+            e.Property(o => o.Name).HasMaxLength(100);
+            e.Ignore(o => o.Identifier);
+        });
+
+        builder.Entity<Process>(e =>
+        {
+            e.HasKey(p => p.Code);
+            e.Property(p => p.Code).HasMaxLength(30);
+            e.HasOne(p => p.Osl).WithMany().HasForeignKey(p => p.OslOrganizationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Subscription>(e =>
+        {
+            e.HasIndex(s => new { s.SubscriberOrganizationId, s.ProcessCode });
+            e.HasIndex(s => s.ProcessCode);
+            e.HasOne(s => s.Process).WithMany().HasForeignKey(s => s.ProcessCode).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(s => s.Subscriber).WithMany().HasForeignKey(s => s.SubscriberOrganizationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(s => s.Editor).WithMany().HasForeignKey(s => s.EditorOrganizationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<ApiClient>(e =>
+        {
+            e.HasKey(c => c.ClientId);
+            e.HasIndex(c => c.SubscriptionId);
+            e.HasOne(c => c.Organization).WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(c => c.Subscription).WithMany().HasForeignKey(c => c.SubscriptionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Folder>(e =>
+        {
+            e.HasIndex(f => new { f.ProcessCode, f.GlobalStatus });
+            e.HasOne(f => f.Transmitter).WithMany().HasForeignKey(f => f.TransmitterOrganizationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(f => f.Cases).WithOne(c => c.Folder).HasForeignKey(c => c.FolderId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(f => f.Attachments).WithOne().HasForeignKey(a => a.FolderId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Case>(e =>
+        {
+            e.HasIndex(c => new { c.RecipientOrganizationId, c.ProcessCode, c.Status });
+            e.HasIndex(c => c.ExternalId);
+            e.HasOne(c => c.Recipient).WithMany().HasForeignKey(c => c.RecipientOrganizationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(c => c.Events).WithOne(ev => ev.Case).HasForeignKey(ev => ev.CaseId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<CaseAttachment>(e =>
+        {
+            e.HasKey(l => new { l.CaseId, l.AttachmentId });
+            e.HasIndex(l => l.AttachmentId);
+            e.HasOne(l => l.Case).WithMany(c => c.Attachments).HasForeignKey(l => l.CaseId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(l => l.Attachment).WithMany().HasForeignKey(l => l.AttachmentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Event>(e =>
+        {
+            e.HasOne(ev => ev.Transmitter).WithMany().HasForeignKey(ev => ev.TransmitterOrganizationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(ev => ev.Attachments).WithOne().HasForeignKey(a => a.EventId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Notification>(e =>
+        {
+            // The SI poll filters on (recipient, process); cost must not grow with other recipients' backlog (P4).
+            e.HasIndex(n => new { n.RecipientOrganizationId, n.ProcessCode, n.DateTime });
+            e.HasIndex(n => n.CaseId);
+            e.HasIndex(n => n.MailState);
+            e.HasOne(n => n.Recipient).WithMany().HasForeignKey(n => n.RecipientOrganizationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(n => n.Transmitter).WithMany().HasForeignKey(n => n.TransmitterOrganizationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<AuditEntry>(e => e.HasIndex(a => new { a.OrganizationId, a.DateTime }));
+        builder.Entity<ServerKey>(e => e.HasKey(k => k.Name));
+        builder.Entity<PortalUser>(e => e.HasOne(u => u.Organization).WithMany().HasForeignKey(u => u.OrganizationId).OnDelete(DeleteBehavior.Restrict));
+    }
+}

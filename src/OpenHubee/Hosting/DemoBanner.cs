@@ -1,0 +1,28 @@
+namespace OpenHubee.Hosting;
+
+public static class DemoBanner
+{
+    /// <summary>Prints the demo API clients at start so that a newcomer can try the README walk-through.</summary>
+    public static void Print(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<HubOptions>();
+        if (!options.DemoData)
+        {
+            return;
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            Console.WriteLine();
+            Console.WriteLine("OpenHubEE demo data is loaded. Data folder: " + options.DataDirectory);
+            Console.WriteLine("Demo API clients (client id / secret / scope):");
+            foreach (var c in DemoData.Clients)
+            {
+                Console.WriteLine($"  {c.ClientId,-26} {c.Secret,-32} {c.Scope}{(c.Process is null ? "" : " · " + c.Process)}");
+            }
+
+            Console.WriteLine("Token URL: /oauth2/token   API base URL: /teledossiers/v1   API reference: /docs/api");
+            Console.WriteLine();
+        });
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using OpenHubee.Auth;
+using OpenHubee.Data;
+using OpenHubee.Features.Exchange;
+using OpenHubee.Storage;
+
+namespace OpenHubee.Hosting;
+
+/// <summary>Where things live: one data folder for the embedded default, or PostgreSQL for scale-out.</summary>
+public sealed class HubOptions
+{
+    public required string DataDirectory { get; init; }
+    public required string DatabaseProvider { get; init; }
+    public required string ConnectionString { get; init; }
+    public bool DemoData { get; init; }
+    public string MailDirectory => Path.Combine(DataDirectory, "mail");
+    public string BlobDirectory => Path.Combine(DataDirectory, "blobs");
+    public bool IsSqlite => DatabaseProvider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase);
+
+    public static HubOptions From(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var dataDirectory = Path.GetFullPath(configuration["OpenHubee:DataDirectory"] ?? "./data");
+        Directory.CreateDirectory(dataDirectory);
+        var provider = configuration["OpenHubee:Database:Provider"] ?? "Sqlite";
+        var connection = configuration.GetConnectionString("OpenHubee");
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            connection = provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase)
+                ? $"Data Source={Path.Combine(dataDirectory, "openhubee.db")};Default Timeout=30"
+                : throw new InvalidOperationException("ConnectionStrings:OpenHubee is required for the Postgres provider.");
+        }
+
+        return new HubOptions
+        {
+            DataDirectory = dataDirectory,
+            DatabaseProvider = provider,
+            ConnectionString = connection,
+            DemoData = configuration.GetValue("OpenHubee:DemoData", !environment.IsProduction()),
+        };
+    }
+}
+
+public static class HubHosting
+{
+    public static HubOptions AddHubHosting(this WebApplicationBuilder builder)
+    {
+        var options = HubOptions.From(builder.Configuration, builder.Environment);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+
+        services.AddDbContext<HubDbContext>(db =>
+        {
+            if (options.IsSqlite)
+            {
+                db.UseSqlite(options.ConnectionString);
+            }
+            else if (options.DatabaseProvider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+            {
+                db.UseNpgsql(options.ConnectionString);
+            }
+            else
+            {
+                throw new InvalidOperationException($"Unknown OpenHubee:Database:Provider '{options.DatabaseProvider}' (Sqlite or Postgres).");
+            }
+
+            db.ReplaceService<IModelCacheKeyFactory, ProviderAwareModelCacheKeyFactory>();
+        });
+
+        // Keys shared by every node, so that cookies and protected secrets survive restarts and load balancing.
+        services.AddDataProtection().SetApplicationName("OpenHubee").PersistKeysToDbContext<HubDbContext>();
+
+        services.AddSingleton<IBlobStore>(new LocalBlobStore(options.BlobDirectory));
+        services.AddScoped<AuditLog>();
+        services.AddScoped<ApiClientService>();
+        services.AddScoped<Notifier>();
+        services.AddScoped<HubExchange>();
+        return options;
+    }
+
+    /// <summary>Creates or upgrades the schema, then seeds the bootstrap client and, outside production, the demo data.</summary>
+    public static async Task InitializeDatabaseAsync(this WebApplication app)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var options = scope.ServiceProvider.GetRequiredService<HubOptions>();
+        if (options.IsSqlite)
+        {
+            // WAL lets readers and the single writer work side by side.
+            await db.Database.OpenConnectionAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            await db.Database.CloseConnectionAsync();
+        }
+
+        await db.Database.EnsureCreatedAsync();
+        await Bootstrap.SeedAsync(scope.ServiceProvider, app.Configuration);
+        if (options.DemoData)
+        {
+            await DemoData.SeedAsync(scope.ServiceProvider, app.Logger);
+        }
+    }
+}
