@@ -6,7 +6,7 @@ public static class DemoBanner
     public static void Print(WebApplication app)
     {
         var options = app.Services.GetRequiredService<HubOptions>();
-        if (!options.DemoData)
+        if (!options.DemoData || !app.Configuration.GetValue("OpenHubee:DemoBanner", true))
         {
             return;
         }

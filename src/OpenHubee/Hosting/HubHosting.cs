@@ -56,11 +56,11 @@ public static class HubHosting
         {
             if (options.IsSqlite)
             {
-                db.UseSqlite(options.ConnectionString);
+                db.UseSqlite(options.ConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
             }
             else if (options.DatabaseProvider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
             {
-                db.UseNpgsql(options.ConnectionString);
+                db.UseNpgsql(options.ConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
             }
             else
             {
