@@ -1,7 +1,11 @@
 using OpenHubee.Api;
 using OpenHubee.Auth;
+using OpenHubee.Features.Accounts;
+using OpenHubee.Features.Admin;
 using OpenHubee.Features.Exchange;
 using OpenHubee.Hosting;
+using OpenHubee.Mail;
+using OpenHubee.Portal;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +13,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddHubHosting();
 builder.Services.AddTokenServer(builder.Configuration);
 builder.Services.AddHubRateLimits(builder.Configuration);
+builder.Services.AddMail(builder.Configuration);
+builder.Services.AddAccounts();
+builder.Services.AddPortal();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter()));
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 10 * 1024 * 1024);
@@ -23,6 +30,8 @@ app.UseAuthentication();
 
 app.MapTokenEndpoint();
 app.MapFolderApi();
+app.MapAdminApi();
+app.MapPortal();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs/api");
 app.MapGet("/", () => Results.Redirect("/docs/api")).ExcludeFromDescription();
