@@ -141,6 +141,24 @@ public sealed class DataPassAccountTests : IClassFixture<HubFactory>
     }
 
     [Fact]
+    public async Task Five_failed_attempts_lock_the_account()
+    {
+        var email = "sophie.moreau@limoges.example";
+        await DataPassSubscriptionAsync(hub, Contact(email, "Sophie", "MOREAU"));
+        using var scope = hub.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = (await users.FindByEmailAsync(email))!;
+        for (var i = 0; i < 4; i++)
+        {
+            await users.AccessFailedAsync(user);
+        }
+
+        (await users.IsLockedOutAsync(user)).ShouldBeFalse();
+        await users.AccessFailedAsync(user);
+        (await users.IsLockedOutAsync(user)).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_creation_link_is_refused_after_48_hours()
     {
         await using var own = new HubFactory();

@@ -157,7 +157,8 @@ public sealed class AccountService(
         var result = await users.ResetPasswordAsync(user, DecodeToken(urlToken)!, password);
         if (!result.Succeeded)
         {
-            return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))
+            // Two tabs posting the same link: the loser fails on the concurrency stamp, its link is spent too.
+            return result.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.InvalidToken) or nameof(IdentityErrorDescriber.ConcurrencyFailure))
                 ? PasswordLinkResult.InvalidLink
                 : new PasswordLinkResult(PasswordLinkOutcome.RejectedPassword, [.. result.Errors.Select(e => e.Description).Distinct()]);
         }
