@@ -64,6 +64,11 @@ public sealed class DataPassAccountTests : IClassFixture<HubFactory>
         Mailbox.Read(hub, "paul.durand@editeur.example").ShouldHaveSingleItem();
         var link = Mailbox.PasswordLink(mail);
         link.ShouldStartWith("/compte/mot-de-passe?email=");
+        // A newcomer opens the raw file in any editor: the French text and the whole link are there as is.
+        var raw = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(hub.DataDirectory, "mail"), "*.eml")
+            .Single(f => File.ReadAllText(f).Contains("To: Jeanne MARTIN", StringComparison.Ordinal)));
+        raw.Split('\n').Select(line => line.TrimEnd('\r')).ShouldContain("http://localhost:5080" + link);
+        raw.ShouldContain("Pour créer votre mot de passe, ouvrez ce lien", Shouldly.Case.Sensitive);
 
         var browser = hub.CreateClient();
         var page = await Mailbox.PageAsync(await browser.GetAsync(link));
