@@ -119,6 +119,17 @@ public sealed class DataPassAccountTests : IClassFixture<HubFactory>
     }
 
     [Fact]
+    public async Task Concurrent_subscriptions_naming_the_same_person_create_one_account()
+    {
+        var email = "hugo.fabre@limoges.example";
+        _ = hub.Services; // start the host once, outside the race
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => DataPassSubscriptionAsync(hub, Contact(email, "Hugo", "FABRE")))));
+        using var scope = hub.Services.CreateScope();
+        (await scope.ServiceProvider.GetRequiredService<HubDbContext>().Users.CountAsync(u => u.Email == email)).ShouldBe(1);
+        Mailbox.Read(hub, email).Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Forgotten_password_sends_a_new_link_and_answers_the_same_for_unknown_addresses()
     {
         var email = "luc.petit@limoges.example";

@@ -76,19 +76,47 @@ public sealed class AccountService(
         // The audit entry is saved by the same SaveChanges as the account.
         audit.Add(organizationId, actor, "ACCOUNT_CREATED", email,
             $"actorType={actorType}; roles={string.Join(", ", user.Roles)}; datapass={isDataPass}" + (context is null ? "" : "; " + context));
-        var created = await users.CreateAsync(user);
-        if (!created.Succeeded)
+        IdentityResult created;
+        try
         {
-            foreach (var entry in db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).ToList())
+            created = await users.CreateAsync(user);
+        }
+        catch (DbUpdateException)
+        {
+            // Two DataPass calls naming the same person at once: the unique login index let one through.
+            ForgetPendingChanges(user);
+            if (!await HasAccountAsync(email, ct))
             {
-                entry.State = EntityState.Detached;
+                throw;
             }
 
+            return ((await users.FindByEmailAsync(email))!, false);
+        }
+
+        if (!created.Succeeded)
+        {
+            ForgetPendingChanges(user);
             throw new InvalidOperationException($"Account {email} could not be created: {string.Join(" ", created.Errors.Select(e => e.Description))}");
         }
 
         await SendPasswordLinkAsync(user, creation: true, ct);
         return (user, true);
+    }
+
+    private Task<bool> HasAccountAsync(string email, CancellationToken ct)
+    {
+        var normalized = users.NormalizeEmail(email);
+        return db.Users.AsNoTracking().AnyAsync(u => u.NormalizedEmail == normalized, ct);
+    }
+
+    /// <summary>A failed creation must not be saved later by someone else's SaveChanges.</summary>
+    private void ForgetPendingChanges(PortalUser user)
+    {
+        db.Entry(user).State = EntityState.Detached;
+        foreach (var entry in db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 
     /// <summary>
