@@ -96,6 +96,13 @@ public sealed class AccountService(
         if (!created.Succeeded)
         {
             ForgetPendingChanges(user);
+            // The same race, seen earlier by Identity's own uniqueness check.
+            if (created.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail))
+                && await users.FindByEmailAsync(email) is { } other)
+            {
+                return (other, false);
+            }
+
             throw new InvalidOperationException($"Account {email} could not be created: {string.Join(" ", created.Errors.Select(e => e.Description))}");
         }
 
