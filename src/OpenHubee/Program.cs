@@ -2,6 +2,7 @@ using OpenHubee.Api;
 using OpenHubee.Auth;
 using OpenHubee.Features.Exchange;
 using OpenHubee.Hosting;
+using OpenHubee.Portal;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.AddHubHosting();
 builder.Services.AddTokenServer(builder.Configuration);
 builder.Services.AddHubRateLimits(builder.Configuration);
 builder.Services.AddOpenApi();
+builder.Services.AddPortal();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter()));
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 10 * 1024 * 1024);
 
@@ -25,7 +27,7 @@ app.MapTokenEndpoint();
 app.MapFolderApi();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs/api");
-app.MapGet("/", () => Results.Redirect("/docs/api")).ExcludeFromDescription();
+app.MapPortal();
 
 DemoBanner.Print(app);
 await app.RunAsync();
