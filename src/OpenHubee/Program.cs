@@ -8,6 +8,7 @@ using Scalar.AspNetCore;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHubHosting();
+builder.AddObservability();
 builder.Services.AddTokenServer(builder.Configuration);
 builder.Services.AddHubRateLimits(builder.Configuration);
 builder.Services.AddOpenApi();
@@ -23,6 +24,7 @@ app.UseMiddleware<ApiErrorMiddleware>();
 app.UseRateLimiter();
 app.UseAuthentication();
 
+app.MapObservability();
 app.MapTokenEndpoint();
 app.MapFolderApi();
 app.MapOpenApi();
