@@ -1,7 +1,10 @@
 using OpenHubee.Api;
 using OpenHubee.Auth;
+using OpenHubee.Features.Accounts;
+using OpenHubee.Features.Admin;
 using OpenHubee.Features.Exchange;
 using OpenHubee.Hosting;
+using OpenHubee.Mail;
 using OpenHubee.Portal;
 using Scalar.AspNetCore;
 
@@ -11,8 +14,10 @@ builder.AddHubHosting();
 builder.AddObservability();
 builder.Services.AddTokenServer(builder.Configuration);
 builder.Services.AddHubRateLimits(builder.Configuration);
-builder.Services.AddOpenApi();
+builder.Services.AddMail(builder.Configuration);
+builder.Services.AddAccounts();
 builder.Services.AddPortal();
+builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter()));
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 10 * 1024 * 1024);
 
@@ -27,6 +32,7 @@ app.UseAuthentication();
 app.MapObservability();
 app.MapTokenEndpoint();
 app.MapFolderApi();
+app.MapAdminApi();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs/api");
 app.MapPortal();

@@ -75,6 +75,19 @@ public sealed class ApiClientService(
         return protector.Unprotect(client.ProtectedSecret);
     }
 
+    /// <summary>Removes a client and, with its token-server application, every token it was issued (credentials replaced by an import).</summary>
+    public async Task DeleteAsync(ApiClient client, string actor, CancellationToken ct = default)
+    {
+        if (await applications.FindByClientIdAsync(client.ClientId, ct) is { } application)
+        {
+            await applications.DeleteAsync(application, ct);
+        }
+
+        db.ApiClients.Remove(client);
+        audit.Add(client.OrganizationId, actor, "API_CLIENT_DELETED", client.ClientId, $"scope={client.Scope}");
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>Replaces the secret (or sets the given one) and revokes at once every token issued with the old one.</summary>
     public async Task<string> RegenerateSecretAsync(ApiClient client, string actor, string? newSecret = null, CancellationToken ct = default)
     {

@@ -1,4 +1,6 @@
-using Microsoft.AspNetCore.Antiforgery;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
 
 namespace OpenHubee.Portal;
 
@@ -13,6 +15,8 @@ public static class PortalSetup
             // Anti-forgery on every form post of the portal.
             o.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute());
         });
+        // French text stays readable in the HTML source (the default encoder escapes every accent).
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "hubee.af";
