@@ -16,7 +16,7 @@ builder.Services.AddTokenServer(builder.Configuration);
 builder.Services.AddHubRateLimits(builder.Configuration);
 builder.Services.AddMail(builder.Configuration);
 builder.Services.AddAccounts();
-builder.Services.AddPortal();
+builder.Services.AddPortal(builder.Configuration);
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter()));
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 10 * 1024 * 1024);

@@ -7,13 +7,22 @@ namespace OpenHubee.Portal;
 /// <summary>The portal: server-rendered Razor Pages in French, styled with the DSFR.</summary>
 public static class PortalSetup
 {
-    public static IServiceCollection AddPortal(this IServiceCollection services)
+    public static IServiceCollection AddPortal(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddPortalAuthentication(configuration);
+        services.AddScoped<Features.Accounts.PortalSignIn>();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Portal/Pages";
             // Anti-forgery on every form post of the portal.
             o.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute());
+            // Everything needs a session but the ways in.
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/Index");
+            o.Conventions.AllowAnonymousToPage("/Connexion");
+            o.Conventions.AllowAnonymousToPage("/ConnexionCode");
+            o.Conventions.AllowAnonymousToPage("/AccesRefuse");
+            o.Conventions.AllowAnonymousToFolder("/Compte");
         });
         // French text stays readable in the HTML source (the default encoder escapes every accent).
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -42,6 +51,7 @@ public static class PortalSetup
             await next();
         }));
         app.UseStaticFiles();
+        app.UseAuthorization();
         app.MapRazorPages();
         return app;
     }
