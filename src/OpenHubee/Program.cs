@@ -1,6 +1,7 @@
 using OpenHubee.Api;
 using OpenHubee.Auth;
 using OpenHubee.Features.Exchange;
+using OpenHubee.Features.Referential;
 using OpenHubee.Hosting;
 using Scalar.AspNetCore;
 
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddHubHosting();
 builder.Services.AddTokenServer(builder.Configuration);
 builder.Services.AddHubRateLimits(builder.Configuration);
+builder.Services.AddReferential();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter()));
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 10 * 1024 * 1024);
@@ -23,6 +25,7 @@ app.UseAuthentication();
 
 app.MapTokenEndpoint();
 app.MapFolderApi();
+app.MapReferentialApi();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs/api");
 app.MapGet("/", () => Results.Redirect("/docs/api")).ExcludeFromDescription();
