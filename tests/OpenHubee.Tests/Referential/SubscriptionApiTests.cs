@@ -157,7 +157,7 @@ public sealed class SubscriptionApiTests : IClassFixture<HubFactory>
         var admin = await hub.AdminAsync();
         var (commune, siret, _) = await NewCommuneAsync(admin);
         var etatCivil = await CreateSubscriptionAsync(admin, commune, "EtatCivil", datapassId: 3);
-        var pacs = await CreateSubscriptionAsync(admin, commune, "depotDossierPACS", datapassId: 1);
+        var jcc = await CreateSubscriptionAsync(admin, commune, "JeChangeDeCoordonnees", datapassId: 1);
         var certdc = await CreateSubscriptionAsync(admin, commune, "CERTDC", datapassId: 2);
         (await admin.PutAsync($"{Path}/{certdc}", HubApi.Json(
             """{"accessMode":"PORTAIL","email":"teledossiers@mairie.fr","activateDateTime":"2000-01-01","status":"Actif"}"""))).StatusCode
@@ -177,16 +177,16 @@ public sealed class SubscriptionApiTests : IClassFixture<HubFactory>
             return (await response.JsonAsync()).EnumerateArray().Select(s => s.GetProperty("id").GetGuid()).ToArray();
         }
 
-        (await Ids("orderBy=asc(datapass_id)", "Susbscriptions 0-2/3")).ShouldBe(new[] { pacs, certdc, etatCivil });
-        (await Ids("orderBy=desc(datapass_id)")).ShouldBe(new[] { etatCivil, certdc, pacs });
-        (await Ids("orderBy=desc(process_code)")).ShouldBe(new[] { pacs, etatCivil, certdc }); // ordinal: upper case first
+        (await Ids("orderBy=asc(datapass_id)", "Susbscriptions 0-2/3")).ShouldBe(new[] { jcc, certdc, etatCivil });
+        (await Ids("orderBy=desc(datapass_id)")).ShouldBe(new[] { etatCivil, certdc, jcc });
+        (await Ids("orderBy=desc(process_code)")).ShouldBe(new[] { jcc, etatCivil, certdc });
         (await Ids("orderBy=asc(status)"))[0].ShouldBe(certdc);
         (await Ids("orderBy=desc(status)"))[2].ShouldBe(certdc);
         (await Ids("orderBy=asc(datapass_id)&offSet=1&maxResult=1", "Susbscriptions 1-1/3")).ShouldBe(new[] { certdc });
         (await Ids("orderBy=asc(datapass_id)&offSet=5", "Susbscriptions 5-5/3")).ShouldBeEmpty();
         (await Ids("processCode=EtatCivil&processCode=CERTDC&orderBy=asc(datapass_id)")).ShouldBe(new[] { certdc, etatCivil });
         (await Ids("status=Actif")).ShouldBe(new[] { certdc });
-        (await Ids("status=Inactif&orderBy=asc(datapass_id)")).ShouldBe(new[] { pacs, etatCivil });
+        (await Ids("status=Inactif&orderBy=asc(datapass_id)")).ShouldBe(new[] { jcc, etatCivil });
         (await Ids("status=Suspendu")).ShouldBeEmpty();
         (await Ids("delegationActorEmail=george.dubois@editeur.fr")).Length.ShouldBe(3);
         (await Ids("delegationActorEmail=someone.else@editeur.fr")).ShouldBeEmpty();
