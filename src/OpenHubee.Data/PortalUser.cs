@@ -23,6 +23,8 @@ public sealed class PortalUser : IdentityUser<Guid>
     public DateTimeOffset CreateDateTime { get; set; }
     public DateTimeOffset? LastLoginDateTime { get; set; }
     public DateTimeOffset? PasswordChangedDateTime { get; set; }
+    /// <summary>How many times the account was locked in a row: each new lock lasts twice as long (15 min, 30, 60…).</summary>
+    public int ConsecutiveLockouts { get; set; }
 }
 
 public static class PortalActorType

@@ -37,6 +37,16 @@ public static class ApiMessages
     public const string DigestMismatch = "Digest does not match with attachment content";
     public const string InternalServer = "Internal server";
 
+    // Referential APIs (api.md §5.3).
+    public const string SubscriptionNotFound = "Subscription is not found";
+    public const string ProcessNotFound = "Process is not found";
+    public const string OrganizationBadRequest = "bad request";
+    public const string ProcessListBadRequest = "#/processType: Integer is not a valid value";
+    public const string ProcessCodeBadRequest = "#/processId: String is not a valid Integer value";
+
+    /// <summary>Not in the contract: the original hub's answer, which DataPass recognises by "already exists".</summary>
+    public static string OrganizationAlreadyExists(string identifier) => $"Organization {identifier} already exists";
+
     public static string RecipientDoesNotExist(string organizationIdentifier) => $"Case recipient {organizationIdentifier} does not exist";
 
     public static string RecipientNotSubscribed(string organizationIdentifier, string processCode) =>

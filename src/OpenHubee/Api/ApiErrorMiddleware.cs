@@ -41,6 +41,13 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
             await WriteAsync(context, 400, ApiMessages.BadRequest);
             return;
         }
+        catch (Exception e) when (!context.Response.HasStarted && IsDatabaseUnavailable(e))
+        {
+            // R4: the database is down; answer in the contract's format and recover when it returns.
+            logger.LogError(e, "Database unavailable on {Method} {Path}", context.Request.Method, context.Request.Path);
+            await WriteAsync(context, 503, "Service unavailable");
+            return;
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             return;
@@ -68,6 +75,10 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
                 context.Response.StatusCode == 401 ? 900901 : null);
         }
     }
+
+    private static bool IsDatabaseUnavailable(Exception e) =>
+        e is System.Data.Common.DbException { IsTransient: true } or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException or System.Net.Sockets.SocketException
+        || (e.InnerException is not null && IsDatabaseUnavailable(e.InnerException));
 
     public static Task WriteAsync(HttpContext context, int status, string message, int? code = null)
     {

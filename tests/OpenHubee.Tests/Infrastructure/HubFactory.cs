@@ -28,6 +28,14 @@ public class HubFactory : WebApplicationFactory<Program>
         builder.UseSetting("OpenHubee:DemoData", "true");
         builder.UseSetting("OpenHubee:DemoBanner", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // The same suite runs on PostgreSQL when CI gives a server (OPENHUBEE_TEST_POSTGRES = a connection string
+        // without database); each hub then gets a database of its own.
+        if (Environment.GetEnvironmentVariable("OPENHUBEE_TEST_POSTGRES") is { Length: > 0 } postgres)
+        {
+            builder.UseSetting("OpenHubee:Database:Provider", "Postgres");
+            builder.UseSetting("ConnectionStrings:OpenHubee", $"{postgres};Database=openhubee_{Path.GetFileName(DataDirectory)}");
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

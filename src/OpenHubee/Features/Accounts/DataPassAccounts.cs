@@ -37,3 +37,13 @@ public sealed class DataPassAccounts(AccountService accounts, HubDbContext db, I
         }
     }
 }
+
+/// <summary>Subscriptions created through the API (DataPass) bring their accounts through <see cref="DataPassAccounts"/>.</summary>
+public sealed class DataPassSubscriptionAccounts(DataPassAccounts accounts) : Referential.ISubscriptionAccounts
+{
+    public Task EnsureAccountsAsync(Subscription subscription, Referential.ContactDto localAdministrator, Referential.ContactDto? delegationActor, CancellationToken ct) =>
+        accounts.EnsureAccountsAsync(subscription.SubscriberOrganizationId, subscription.ProcessCode, ToContact(localAdministrator),
+            delegationActor is null ? null : ToContact(delegationActor), ct);
+
+    private static AccountContact ToContact(Referential.ContactDto c) => new(c.Email, c.FirstName, c.LastName, c.Function, c.PhoneNumber, c.MobileNumber);
+}

@@ -260,6 +260,7 @@ public static class FolderApi
             throw new ApiException(400, ApiMessages.SizeMismatch);
         }
 
+        using var tracked = http.RequestServices.GetRequiredService<Hosting.HubMetrics>().TrackUpload();
         await exchange.ReceiveBinaryAsync(attachment, http.Request.Body, DeclaredDigest(http.Request), http.RequestAborted);
     }
 
