@@ -58,6 +58,7 @@ public static class P1Benchmark
             Console.WriteLine($"payload generated in {watch.Elapsed.TotalSeconds:F1} s, sha-256 {digest}");
 
             var runs = new List<P1Run>();
+            var loadBefore = LoadAverage();
             await using (var hub = await ServerProcess.StartAsync("OpenHubEE", hubDll, [], new Dictionary<string, string>
                          {
                              ["OpenHubee__DataDirectory"] = Path.Combine(work, "openhubee-data"),
@@ -95,7 +96,7 @@ public static class P1Benchmark
                 }
             }
 
-            var report = await Report(options, root, runs);
+            var report = await Report(options, root, runs, loadBefore, LoadAverage());
             Console.WriteLine();
             Console.WriteLine(report);
             if (options.WriteReport)
@@ -276,7 +277,10 @@ public static class P1Benchmark
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static async Task<string> Report(P1Options options, string root, List<P1Run> runs)
+    /// <summary>The machine is shared: the 1/5/15-minute load averages tell how busy it was around the runs.</summary>
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    private static async Task<string> Report(P1Options options, string root, List<P1Run> runs, string loadBefore, string loadAfter)
     {
         var inv = CultureInfo.InvariantCulture;
         var commit = (await Repo.RunAsync("git", ["rev-parse", "--short", "HEAD"], root)).Trim();
@@ -312,6 +316,7 @@ public static class P1Benchmark
         }
 
         md.AppendLine("  ```");
+        md.AppendLine(inv, $"- Load average (1/5/15 min) before the runs: {loadBefore}, after: {loadAfter} (the machine is shared with other sessions' builds and tests).");
         md.AppendLine(inv, $"- Command: `{options.CommandLine}`");
         md.AppendLine(inv, $"- Payload: {options.SizeBytes:N0} bytes of pseudo-random data{(fullSize ? " (1 GiB)" : " — **not the 1 GiB of P1**")}; {runs.Count} runs, medians reported; " +
                            $"both servers are Release builds in their own process on 127.0.0.1, the client (HttpClient, streaming, 1 MiB buffers) is a third process; " +
