@@ -20,7 +20,7 @@ public sealed class P1Options
 }
 
 /// <summary>One timed transfer: bytes over seconds, and the server's RSS growth while it ran.</summary>
-public sealed record Transfer(double Seconds, long Bytes, long RssGrowth, long RssBefore, int Samples)
+public sealed record Transfer(double Seconds, long Bytes, long RssGrowth, long RssBefore, int Samples, double ServerCpuSeconds)
 {
     public double MegabytesPerSecond => Bytes / 1e6 / Seconds;
 }
@@ -76,23 +76,30 @@ public static class P1Benchmark
                 var exchange = new HubClient(client, hub.BaseAddress);
                 for (var run = 1; run <= options.Runs; run++)
                 {
-                    // Alternate which server goes first, so that a drift of the machine does not favour one of them.
+                    // Each OpenHubEE transfer is next to the baseline's in time, in the order ABBA for odd runs and BAAB
+                    // for even ones, so that a drift of the (shared) machine's load does not favour one of them.
                     Transfer bu, bd, hu, hd;
+                    HubFolder folder;
                     if (run % 2 == 1)
                     {
-                        (bu, bd) = await BaselineAsync(client, bare, payload, digest, options.SizeBytes);
-                        (hu, hd) = await HubAsync(exchange, hub, payload, digest, options.SizeBytes, run);
+                        bu = await BaselineUploadAsync(client, bare, payload, options.SizeBytes);
+                        (hu, folder) = await HubUploadAsync(exchange, hub, payload, digest, options.SizeBytes, run);
+                        hd = await HubDownloadAsync(exchange, hub, folder, digest, options.SizeBytes);
+                        bd = await BaselineDownloadAsync(client, bare, digest, options.SizeBytes);
                     }
                     else
                     {
-                        (hu, hd) = await HubAsync(exchange, hub, payload, digest, options.SizeBytes, run);
-                        (bu, bd) = await BaselineAsync(client, bare, payload, digest, options.SizeBytes);
+                        (hu, folder) = await HubUploadAsync(exchange, hub, payload, digest, options.SizeBytes, run);
+                        bu = await BaselineUploadAsync(client, bare, payload, options.SizeBytes);
+                        bd = await BaselineDownloadAsync(client, bare, digest, options.SizeBytes);
+                        hd = await HubDownloadAsync(exchange, hub, folder, digest, options.SizeBytes);
                     }
 
                     var result = new P1Run(bu, hu, bd, hd);
                     runs.Add(result);
-                    Console.WriteLine($"run {run}: upload {bu.MegabytesPerSecond:F0} vs {hu.MegabytesPerSecond:F0} MB/s (+{Mb(hu.RssGrowth)} MB), " +
-                                      $"download {bd.MegabytesPerSecond:F0} vs {hd.MegabytesPerSecond:F0} MB/s (+{Mb(hd.RssGrowth)} MB)");
+                    Console.WriteLine($"run {run}: upload {bu.MegabytesPerSecond:F0} vs {hu.MegabytesPerSecond:F0} MB/s (+{Mb(hu.RssGrowth)} MB, " +
+                                      $"server CPU {bu.ServerCpuSeconds:F1} vs {hu.ServerCpuSeconds:F1} s), download {bd.MegabytesPerSecond:F0} vs " +
+                                      $"{hd.MegabytesPerSecond:F0} MB/s (+{Mb(hd.RssGrowth)} MB, server CPU {bd.ServerCpuSeconds:F1} vs {hd.ServerCpuSeconds:F1} s)");
                 }
             }
 
@@ -121,28 +128,32 @@ public static class P1Benchmark
         }
     }
 
-    private static async Task<(Transfer Upload, Transfer Download)> BaselineAsync(HttpClient client, ServerProcess bare, string payload, string digest, long size)
+    private static Task<Transfer> BaselineUploadAsync(HttpClient client, ServerProcess bare, string payload, long size)
     {
         var file = new Uri(bare.BaseAddress, "file");
-        var upload = await MeasureAsync(bare, async () =>
+        return MeasureAsync(bare, async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Put, file) { Content = PayloadContent(payload, size) };
             using var response = await client.SendAsync(request);
+            Console.WriteLine($"  BareKestrel answered the PUT {Stopwatch.GetElapsedTime(lastPayloadByteTimestamp).TotalMilliseconds:F0} ms after the body's end");
             Expect(response, HttpStatusCode.NoContent, "baseline PUT");
             return size;
         });
-        var download = await MeasureAsync(bare, async () =>
+    }
+
+    private static Task<Transfer> BaselineDownloadAsync(HttpClient client, ServerProcess bare, string digest, long size) =>
+        MeasureAsync(bare, async () =>
         {
-            using var response = await client.GetAsync(file, HttpCompletionOption.ResponseHeadersRead);
+            using var response = await client.GetAsync(new Uri(bare.BaseAddress, "file"), HttpCompletionOption.ResponseHeadersRead);
             Expect(response, HttpStatusCode.OK, "baseline GET");
             return await ReadAndCheckAsync(response, digest, size);
         });
-        return (upload, download);
-    }
 
-    private static async Task<(Transfer Upload, Transfer Download)> HubAsync(HubClient exchange, ServerProcess hub, string payload, string digest, long size, int run)
+    private sealed record HubFolder(string CaseId, string AttachmentId, string SiToken);
+
+    private static async Task<(Transfer Upload, HubFolder Folder)> HubUploadAsync(HubClient exchange, ServerProcess hub, string payload, string digest, long size, int run)
     {
-        // Untimed: tokens, folder declaration. Timed: the PUT alone, then the SI's GET alone.
+        // Untimed: tokens, folder declaration, completion. Timed: the PUT alone (and later the SI's GET alone).
         var osl = await exchange.TokenAsync("demo-dila", "demo-dila-secret", "OSL");
         var si = await exchange.TokenAsync("demo-limoges-etatcivil", "demo-limoges-etatcivil-secret", "SI");
         var externalId = $"BENCH-P1-{DateTime.UtcNow:yyyyMMddHHmmss}-{run}";
@@ -167,16 +178,20 @@ public static class P1Benchmark
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", osl);
             request.Headers.TryAddWithoutValidation("digest", digest);
             using var response = await exchange.Client.SendAsync(request);
+            Console.WriteLine($"  OpenHubEE answered the PUT {Stopwatch.GetElapsedTime(lastPayloadByteTimestamp).TotalMilliseconds:F0} ms after the body's end");
             Expect(response, HttpStatusCode.NoContent, "OpenHubEE PUT attachment");
             return size;
         });
 
         await exchange.SendJsonAsync(HttpMethod.Patch, $"folders/{folderId}", osl, new { globalStatus = "HUBEE_COMPLETED" }, HttpStatusCode.NoContent);
+        return (upload, new HubFolder(caseId, attachmentId, si));
+    }
 
-        var download = await MeasureAsync(hub, async () =>
+    private static Task<Transfer> HubDownloadAsync(HubClient exchange, ServerProcess hub, HubFolder folder, string digest, long size) =>
+        MeasureAsync(hub, async () =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, exchange.Url($"cases/{caseId}/attachments/{attachmentId}"));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", si);
+            using var request = new HttpRequestMessage(HttpMethod.Get, exchange.Url($"cases/{folder.CaseId}/attachments/{folder.AttachmentId}"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", folder.SiToken);
             using var response = await exchange.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             Expect(response, HttpStatusCode.OK, "OpenHubEE GET attachment");
             var announced = response.Headers.TryGetValues("digest", out var values) ? values.FirstOrDefault() : null;
@@ -187,14 +202,13 @@ public static class P1Benchmark
 
             return await ReadAndCheckAsync(response, digest, size);
         });
-        return (upload, download);
-    }
 
     /// <summary>Flushes dirty pages first (untimed) so that the previous transfer's write-back does not run during this one.</summary>
     private static async Task<Transfer> MeasureAsync(ServerProcess server, Func<Task<long>> transfer)
     {
         await Repo.RunAsync("sync", [], null);
         var sampler = RssSampler.Start(server);
+        var cpu = server.ReadCpu();
         var watch = Stopwatch.StartNew();
         long bytes;
         try
@@ -206,13 +220,19 @@ public static class P1Benchmark
             watch.Stop();
         }
 
+        var serverCpu = (server.ReadCpu() - cpu).TotalSeconds;
         var growth = sampler.Stop();
-        return new Transfer(watch.Elapsed.TotalSeconds, bytes, growth, sampler.Before, sampler.Samples);
+        return new Transfer(watch.Elapsed.TotalSeconds, bytes, growth, sampler.Before, sampler.Samples, serverCpu);
     }
+
+    /// <summary>When the client read the payload's end, i.e. sent its last bytes (diagnostic: the server's time after the body).</summary>
+    private static long lastPayloadByteTimestamp;
+
+    internal static void NoteEnd() => lastPayloadByteTimestamp = Stopwatch.GetTimestamp();
 
     private static StreamContent PayloadContent(string payload, long size)
     {
-        var stream = new FileStream(payload, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var stream = new EndNotingStream(new FileStream(payload, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan));
         var content = new StreamContent(stream, ClientBuffer);
         content.Headers.ContentLength = size;
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
@@ -321,21 +341,23 @@ public static class P1Benchmark
         md.AppendLine(inv, $"- Payload: {options.SizeBytes:N0} bytes of pseudo-random data{(fullSize ? " (1 GiB)" : " — **not the 1 GiB of P1**")}; {runs.Count} runs, medians reported; " +
                            $"both servers are Release builds in their own process on 127.0.0.1, the client (HttpClient, streaming, 1 MiB buffers) is a third process; " +
                            $"OpenHubEE runs on its embedded default (SQLite, local blob store) with demo data. Timed: the PUT with `digest` alone (token and folder " +
-                           $"declaration are not timed), then the SI's GET alone; the client hashes every download for both servers. `sync` runs before each transfer.");
+                           $"declaration are not timed), then the SI's GET alone; the client hashes every download for both servers. `sync` runs before each transfer; the order is ABBA/BAAB so that each OpenHubEE transfer sits next to the baseline's.");
         md.AppendLine("- Memory: growth = highest VmRSS of the server process (sampled every 100 ms) during the transfer − VmRSS just before it. MB = 10⁶ bytes.");
         md.AppendLine();
         md.AppendLine("| Median of runs | Bare Kestrel | OpenHubEE | Ratio (median of per-run ratios) | Target |");
         md.AppendLine("|---|---:|---:|---:|---|");
         md.AppendLine(inv, $"| Upload throughput (MB/s) | {upBase:F0} | {upHub:F0} | {upRatio:F2} | ≥ 0.80 {Mark(upRatio >= 0.8)} |");
         md.AppendLine(inv, $"| Download throughput (MB/s) | {downBase:F0} | {downHub:F0} | {downRatio:F2} | ≥ 0.80 {Mark(downRatio >= 0.8)} |");
+        md.AppendLine(inv, $"| Server CPU time, upload (s) | {Median(runs.Select(r => r.BaselineUpload.ServerCpuSeconds)):F1} | {Median(runs.Select(r => r.HubUpload.ServerCpuSeconds)):F1} | | |");
+        md.AppendLine(inv, $"| Server CPU time, download (s) | {Median(runs.Select(r => r.BaselineDownload.ServerCpuSeconds)):F1} | {Median(runs.Select(r => r.HubDownload.ServerCpuSeconds)):F1} | | |");
         md.AppendLine(inv, $"| Server RSS growth, upload (MB; worst run) | {MedianMb(r => r.BaselineUpload):F1} ({MaxMb(r => r.BaselineUpload):F1}) | {MedianMb(r => r.HubUpload):F1} ({MaxMb(r => r.HubUpload):F1}) | | < 100 {Mark(MaxMb(r => r.HubUpload) < 100)} |");
         md.AppendLine(inv, $"| Server RSS growth, download (MB; worst run) | {MedianMb(r => r.BaselineDownload):F1} ({MaxMb(r => r.BaselineDownload):F1}) | {MedianMb(r => r.HubDownload):F1} ({MaxMb(r => r.HubDownload):F1}) | | < 100 {Mark(MaxMb(r => r.HubDownload) < 100)} |");
         md.AppendLine();
-        md.AppendLine("Every run (throughput MB/s, RSS growth MB, RSS before MB):");
+        md.AppendLine("Every run (throughput, RSS growth, RSS before, CPU time used by the server process during the transfer):");
         md.AppendLine();
         md.AppendLine("| Run | Upload bare | Upload OpenHubEE | Download bare | Download OpenHubEE |");
         md.AppendLine("|---|---|---|---|---|");
-        string Cell(Transfer t) => FormattableString.Invariant($"{t.MegabytesPerSecond:F0} MB/s, +{t.RssGrowth / 1e6:F1} MB (from {t.RssBefore / 1e6:F0})");
+        string Cell(Transfer t) => FormattableString.Invariant($"{t.MegabytesPerSecond:F0} MB/s, +{t.RssGrowth / 1e6:F1} MB (from {t.RssBefore / 1e6:F0}), CPU {t.ServerCpuSeconds:F1} s");
         for (var i = 0; i < runs.Count; i++)
         {
             var r = runs[i];
@@ -382,5 +404,50 @@ public static class P1Benchmark
 
             return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
         }
+    }
+}
+
+internal sealed class EndNotingStream(Stream inner) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => inner.Length;
+    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+    public override void Flush() { }
+
+    public override int Read(byte[] buffer, int offset, int count) => Noted(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Noted(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static int Noted(int read)
+    {
+        if (read == 0)
+        {
+            P1Benchmark.NoteEnd();
+        }
+
+        return read;
     }
 }

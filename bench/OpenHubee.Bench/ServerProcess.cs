@@ -85,6 +85,23 @@ public sealed class ServerProcess : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>CPU time used so far by the server process (user + system), from /proc/&lt;pid&gt;/stat.</summary>
+    public TimeSpan ReadCpu()
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{process.Id}/stat");
+            // Fields after the command name "(…)": state is field 3, utime 14, stime 15 (clock ticks, 100 per second).
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+        catch (IOException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)
