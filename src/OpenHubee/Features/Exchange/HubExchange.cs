@@ -321,7 +321,9 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         Require(request.Comment is null || request.Comment.Length <= 1000, ApiMessages.BadRequest);
         Require(request.Author is null || request.Author.Length <= 255, ApiMessages.BadRequest);
         Require(request.PartnerAttributes is null || request.PartnerAttributes.Length <= 1024, ApiMessages.BadRequest);
-        Require(string.IsNullOrEmpty(request.Message) || process.MessageToTransmitter, ApiMessages.BadRequest);
+        // RC006: where the process has messageToTransmitter=false (e.g. CERTDC) there is no message at all,
+        // neither a SENDING_MESSAGE event (even an empty one) nor a message riding on another event.
+        Require(process.MessageToTransmitter || (string.IsNullOrEmpty(request.Message) && request.ActionType != ActionType.SendingMessage), ApiMessages.BadRequest);
         if (@case.Status is CaseStatus.HubeeReceived or CaseStatus.Archived)
         {
             throw new ApiException(400, ApiMessages.BadRequest);
