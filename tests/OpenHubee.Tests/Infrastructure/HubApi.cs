@@ -12,6 +12,9 @@ public static class HubApi
     public const string Bordeaux = """{"type":"SI","companyRegister":"21330063500017","branchCode":"33063"}""";
     public const string Root = "/teledossiers/v1";
 
+    /// <summary>A fresh 13-digit folder number, for the free part of an external id (api.md §2.10).</summary>
+    public static string NewNumber() => Random.Shared.NextInt64(1_000_000_000_000, 10_000_000_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The demo PDF used as attachment content.</summary>
     public static byte[] SamplePdf() => File.ReadAllBytes(FixturePath("DEPOTDOSSIERPACS/recapPDF.pdf"));
 
@@ -42,7 +45,7 @@ public static class HubApi
     public static async Task ShouldBeErrorAsync(this HttpResponseMessage response, HttpStatusCode status, string message, int? code = null)
     {
         var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(status, body);
+        response.StatusCode.ShouldBe(status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {body}");
         var json = JsonDocument.Parse(body).RootElement;
         var error = json.GetProperty("errors")[0];
         error.GetProperty("code").GetInt32().ShouldBe(code ?? (int)status);
