@@ -225,6 +225,42 @@ public sealed class EventTests : IClassFixture<HubFactory>
         ids.Length.ShouldBe(2);
     }
 
+    [Fact]
+    public async Task Events_on_a_folder_created_by_the_administrator_are_notified_to_the_process_operator()
+    {
+        var admin = await hub.AdminAsync();
+        var dila = await hub.DilaAsync();
+        var si = await hub.LimogesEtatCivilAsync();
+        var (_, caseId, _, _) = await SendFolderAsync(admin, "DILA-AEC-3000000000009");
+        (await NotificationsForCaseAsync(si, caseId)).Single().GetProperty("transmitter").Str("companyRegister").ShouldBe("13000918600011");
+
+        var ev = await PostEventAsync(si, caseId, StatusEvent("SI_RECEIVED"));
+        // The other party of an SI is the operator that owns the process, whoever typed the folder in.
+        var toOperator = (await NotificationsForCaseAsync(dila, caseId)).Single();
+        toOperator.GetProperty("eventId").GetGuid().ShouldBe(ev.Id());
+        (await NotificationsForCaseAsync(admin, caseId)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Add_awaiting_needs_the_process_consent_and_a_completed_case_is_notified_again()
+    {
+        var osl = await hub.DilaAsync();
+        var etatCivil = await hub.LimogesEtatCivilAsync();
+        var (_, civilCase, _, _) = await SendFolderAsync(osl, "DILA-AEC-3000000000010");
+        await (await etatCivil.PostAsync($"{Root}/cases/{civilCase}/events", Json(StatusEvent("ADD_AWAITING")))).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
+        await (await PatchStatusAsync(etatCivil, $"{Root}/cases/{civilCase}", "status", "ADD_AWAITING")).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
+        (await CaseStatusAsync(etatCivil, civilCase)).ShouldBe("HUBEE_NOTIFIED");
+
+        // recensementCitoyen allows it (authorizedAwaiting); the operator answers with HUBEE_COMPLETED (decision 5).
+        // There is no demo SI credential for recensementCitoyen: the administrator plays the SI's PATCH.
+        var admin = await hub.AdminAsync();
+        var (_, rcoCase, _, _) = await SendFolderAsync(osl, "DILA-RCO-3000000000011", processCode: "recensementCitoyen");
+        await (await PatchStatusAsync(admin, $"{Root}/cases/{rcoCase}", "status", "ADD_AWAITING")).ShouldBeStatusAsync(HttpStatusCode.NoContent);
+        (await CaseStatusAsync(osl, rcoCase)).ShouldBe("ADD_AWAITING");
+        await PostEventAsync(osl, rcoCase, """{"actionType":"STATUS_UPDATE","caseNewStatus":"HUBEE_COMPLETED","notification":true,"message":"Complément reçu"}""");
+        (await CaseStatusAsync(osl, rcoCase)).ShouldBe("HUBEE_NOTIFIED");
+    }
+
     /// <summary>Deletes the caller's notifications about a case, as clients do after processing them.</summary>
     private static async Task DrainAsync(HttpClient client, Guid caseId)
     {

@@ -306,7 +306,7 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
 
     public async Task<(Event Event, Case Case)> CreateEventAsync(ApiCaller caller, Guid caseId, NewEventRequest request, string path, CancellationToken ct)
     {
-        var (@case, folder, oslId) = await LoadCaseAsync(caller, caseId, forChange: true, ct);
+        var (@case, _, oslId) = await LoadCaseAsync(caller, caseId, forChange: true, ct);
         var process = await db.Processes.AsNoTracking().FirstAsync(p => p.Code == @case.ProcessCode, ct);
         if (request.ActionType is null || !ActionType.All.Contains(request.ActionType))
         {
@@ -376,7 +376,7 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         db.Events.Add(ev);
         if (!isDeposit && ev.Notification)
         {
-            await NotifyOtherPartyAsync(ev, @case, folder, oslId, operatorSide, ct);
+            await NotifyOtherPartyAsync(ev, @case, oslId, operatorSide, ct);
         }
 
         await db.SaveChangesAsync(ct);
@@ -391,13 +391,11 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         }
     }
 
-    private async Task NotifyOtherPartyAsync(Event ev, Case @case, Folder folder, Guid oslId, bool operatorSide, CancellationToken ct)
+    private async Task NotifyOtherPartyAsync(Event ev, Case @case, Guid oslId, bool operatorSide, CancellationToken ct)
     {
-        var recipient = operatorSide ? @case.RecipientOrganizationId : folder.TransmitterOrganizationId;
-        if (recipient == Guid.Empty)
-        {
-            recipient = oslId;
-        }
+        // The SI's other party is the operator owning the process, not whoever created the folder
+        // (the national administrator may create folders on an operator's behalf).
+        var recipient = operatorSide ? @case.RecipientOrganizationId : oslId;
 
         // Unitaire mails for events go to the SI; for a deposit only when it re-notifies the case (SFD, decision 14).
         var mail = operatorSide && (ev.ActionType != ActionType.AttachDeposit || ev.CaseNewStatus == CaseStatus.HubeeNotified);
@@ -437,7 +435,7 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
                 if (ev.Notification)
                 {
                     var oslId = await OslOfAsync(@case.ProcessCode, ct);
-                    await NotifyOtherPartyAsync(ev, @case, @case.Folder!, oslId, HubAccess.SpeaksForOperator(ev.TransmitterScope), ct);
+                    await NotifyOtherPartyAsync(ev, @case, oslId, HubAccess.SpeaksForOperator(ev.TransmitterScope), ct);
                 }
 
                 break;
