@@ -140,6 +140,12 @@ public sealed class EventTests : IClassFixture<HubFactory>
         (await PutBinaryAsync(recipient, attachmentUrl, content)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         await (await PutBinaryAsync(creator, attachmentUrl, content, Digest(content))).ShouldBeStatusAsync(HttpStatusCode.NoContent);
         (await GetJsonAsync(creator, eventUrl)).GetProperty("attachments")[0].Str("status").ShouldBe("RECEIVED");
+        // Until SENT the deposit may still be cancelled: only its creator reads the file.
+        await (await recipient.GetAsync(attachmentUrl)).ShouldBeErrorAsync(HttpStatusCode.NotFound, "file is not found");
+        using (var own = await creator.GetAsync(attachmentUrl))
+        {
+            (await own.Content.ReadAsByteArrayAsync()).ShouldBe(content);
+        }
         (await NotificationsForCaseAsync(recipient, caseId)).ShouldBeEmpty();
 
         // Only the creator sends; then the other party is notified once.
@@ -259,6 +265,26 @@ public sealed class EventTests : IClassFixture<HubFactory>
         (await CaseStatusAsync(osl, rcoCase)).ShouldBe("ADD_AWAITING");
         await PostEventAsync(osl, rcoCase, """{"actionType":"STATUS_UPDATE","caseNewStatus":"HUBEE_COMPLETED","notification":true,"message":"Complément reçu"}""");
         (await CaseStatusAsync(osl, rcoCase)).ShouldBe("HUBEE_NOTIFIED");
+    }
+
+    [Fact]
+    public async Task A_deposit_announcing_a_status_its_author_may_not_set_is_refused_at_once()
+    {
+        var osl = await hub.DilaAsync();
+        var si = await hub.LimogesEtatCivilAsync();
+        var (_, caseId, _, _) = await SendFolderAsync(osl, "DILA-AEC-3000000000012");
+        await (await si.PostAsync($"{Root}/cases/{caseId}/events", Json(DepositEvent(10, caseNewStatus: "CLOSED")))).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
+        await (await si.PostAsync($"{Root}/cases/{caseId}/events", Json(DepositEvent(10, caseNewStatus: "WHATEVER")))).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
+        (await GetCaseAsync(si, caseId)).GetProperty("events").GetArrayLength().ShouldBe(0);
+
+        // Allowed ones apply when the deposit is sent, not before.
+        var content = "x"u8.ToArray();
+        var ev = await PostEventAsync(si, caseId, DepositEvent(content.Length, caseNewStatus: "IN_PROGRESS"));
+        (await CaseStatusAsync(si, caseId)).ShouldBe("HUBEE_NOTIFIED");
+        var eventUrl = $"{Root}/cases/{caseId}/events/{ev.Id()}";
+        await (await PutBinaryAsync(si, $"{eventUrl}/attachments/{ev.GetProperty("attachments")[0].Id()}", content)).ShouldBeStatusAsync(HttpStatusCode.NoContent);
+        await (await PatchStatusAsync(si, eventUrl, "status", "SENT")).ShouldBeStatusAsync(HttpStatusCode.NoContent);
+        (await CaseStatusAsync(si, caseId)).ShouldBe("IN_PROGRESS");
     }
 
     /// <summary>Deletes the caller's notifications about a case, as clients do after processing them.</summary>

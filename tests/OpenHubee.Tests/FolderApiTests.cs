@@ -105,6 +105,7 @@ public sealed class FolderApiTests : IClassFixture<HubFactory>
         var ev = await PostEventAsync(si, caseId, DepositEvent(content.Length));
         var aid = ev.GetProperty("attachments")[0].Id();
         await (await PutBinaryAsync(si, $"{Root}/cases/{caseId}/events/{ev.Id()}/attachments/{aid}", content, Digest(content))).ShouldBeStatusAsync(HttpStatusCode.NoContent);
+        await (await PatchStatusAsync(si, $"{Root}/cases/{caseId}/events/{ev.Id()}", "status", "SENT")).ShouldBeStatusAsync(HttpStatusCode.NoContent);
         using var eventRequest = new HttpRequestMessage(HttpMethod.Get, $"{Root}/cases/{caseId}/events/{ev.Id()}/attachments/{aid}");
         eventRequest.Headers.Range = new RangeHeaderValue(null, 10);
         using var tail = await osl.SendAsync(eventRequest);

@@ -67,6 +67,8 @@ public sealed class MigrateAndPurgeTests
         var (_, openCase, _, _) = await SendFolderAsync(osl, "DILA-AEC-8000000000005");
 
         (await GetJsonAsync(limoges, $"{Root}/attachmentsIdsForPurge")).GetArrayLength().ShouldBe(0);
+        await (await limoges.GetAsync($"{Root}/attachmentsIdsForPurge?status=CLOSED")).ShouldBeErrorAsync(HttpStatusCode.BadRequest,
+            "Bad Request : Validation failed.\n[ERROR][REQUEST][GET /teledossiers/v1/casesIdForPurge]");
         await PostEventAsync(limoges, caseId, StatusEvent("DONE"));
         (await GetJsonAsync(limoges, $"{Root}/attachmentsIdsForPurge")).GetArrayLength().ShouldBe(0);
         await (await PatchStatusAsync(osl, $"{Root}/cases/{caseId}", "status", "CLOSED")).ShouldBeStatusAsync(HttpStatusCode.NoContent);

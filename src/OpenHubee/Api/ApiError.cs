@@ -37,6 +37,10 @@ public static class ApiMessages
     public const string DigestMismatch = "Digest does not match with attachment content";
     public const string InternalServer = "Internal server";
 
+    // The purge endpoints' gateway texts name paths that are not theirs; reproduced as the contract shows them.
+    public const string PurgeListInvalid = "Bad Request : Validation failed.\n[ERROR][REQUEST][GET /teledossiers/v1/casesIdForPurge]";
+    public const string PurgeConfirmInvalid = "Bad Request : Validation failed.\n[ERROR][REQUEST][GET /teledossiers/v1/caseAttachmentsPortalPurge]";
+
     public static string RecipientDoesNotExist(string organizationIdentifier) => $"Case recipient {organizationIdentifier} does not exist";
 
     public static string RecipientNotSubscribed(string organizationIdentifier, string processCode) =>

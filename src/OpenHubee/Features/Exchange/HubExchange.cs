@@ -372,6 +372,12 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         {
             ApplyEventStatus(caller, @case, ev, process);
         }
+        else if (ev.CaseNewStatus is { } next && CaseRules.Effective(next) != @case.Status)
+        {
+            // Checked now as well: a deposit whose status could never be applied would otherwise be
+            // refused only at SENT, after its files were uploaded.
+            CaseRules.EnsureAllowed(caller.Scope, @case.Status, next, process);
+        }
 
         db.Events.Add(ev);
         if (!isDeposit && ev.Notification)
@@ -419,7 +425,7 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         }
 
         var (ev, @case) = await LoadEventAsync(caller, caseId, eventId, forChange: true, ApiMessages.EventNotFoundLower, ct);
-        var isCreator = ev.TransmitterOrganizationId == caller.OrganizationId && HubAccess.SpeaksForOperator(ev.TransmitterScope) == HubAccess.SpeaksForOperator(caller.Scope);
+        var isCreator = IsEventCreator(caller, ev);
         var now = clock.GetUtcNow();
         switch (status)
         {
@@ -454,6 +460,10 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         ev.UpdateDateTime = now;
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>The side that created the event: same organisation speaking for the same side of the exchange.</summary>
+    private static bool IsEventCreator(ApiCaller caller, Event ev) =>
+        ev.TransmitterOrganizationId == caller.OrganizationId && HubAccess.SpeaksForOperator(ev.TransmitterScope) == HubAccess.SpeaksForOperator(caller.Scope);
 
     public async Task DeleteEventAsync(ApiCaller caller, Guid caseId, Guid eventId, CancellationToken ct)
     {
@@ -561,6 +571,12 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
     {
         var (ev, _) = await LoadEventAsync(caller, caseId, eventId, forChange: false, ApiMessages.FileNotFoundLower, ct);
         var attachment = ev.Attachments.FirstOrDefault(a => a.Id == attachmentId) ?? throw new ApiException(404, ApiMessages.FileNotFoundLower);
+        // A deposit still IN_PROGRESS may yet be cancelled (RC008): its files reach the other party only once SENT.
+        if (ev.Status == EventStatus.InProgress && !IsEventCreator(caller, ev) && !caller.IsAdmin)
+        {
+            throw new ApiException(404, ApiMessages.FileNotFoundLower);
+        }
+
         return (attachment, await OpenAsync(attachment, ApiMessages.FileNotFoundLower, ct));
     }
 
