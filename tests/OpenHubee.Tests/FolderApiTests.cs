@@ -249,6 +249,33 @@ public sealed class FolderApiTests : IClassFixture<HubFactory>
         (await NotificationsForCaseAsync(await hub.LimogesEtatCivilAsync(), folder.GetProperty("cases")[0].Id())).Count.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task A_folder_completes_despite_a_rejected_file_which_the_si_then_cannot_download()
+    {
+        var osl = await hub.DilaAsync();
+        var si = await hub.LimogesEtatCivilAsync();
+        var pdf = SamplePdf();
+        var folder = await CreateFolderAsync(osl, FolderJson("DILA-AEC-2000000000009", pdf.Length, attachments: 2));
+        var (good, bad) = (folder.GetProperty("attachments")[0].Id(), folder.GetProperty("attachments")[1].Id());
+        var caseId = folder.GetProperty("cases")[0].Id();
+
+        // Before completion nothing happens on the case.
+        await (await osl.PostAsync($"{Root}/cases/{caseId}/events", Json("""{"actionType":"COM_ADD","notification":true}"""))).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
+        await (await PatchStatusAsync(si, $"{Root}/cases/{caseId}", "status", "SI_RECEIVED")).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
+        (await NotificationsForCaseAsync(si, caseId)).ShouldBeEmpty();
+
+        await UploadFolderAttachmentAsync(osl, folder.Id(), good, pdf);
+        (await PutBinaryAsync(osl, $"{Root}/folders/{folder.Id()}/attachments/{bad}", pdf[..10])).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        // The SFD allows completion "même en cas de rejet d'une PJ".
+        await CompleteAsync(osl, folder.Id());
+
+        var seen = await GetCaseAsync(si, caseId);
+        seen.GetProperty("attachments").EnumerateArray().Select(a => a.Str("status")).ShouldBe(["RECEIVED", "REJECTED"]);
+        await (await si.GetAsync($"{Root}/cases/{caseId}/attachments/{bad}")).ShouldBeErrorAsync(HttpStatusCode.NotFound, "File is not found");
+        using var download = await si.GetAsync($"{Root}/cases/{caseId}/attachments/{good}");
+        (await download.Content.ReadAsByteArrayAsync()).ShouldBe(pdf);
+    }
+
     private static async Task<HttpResponseMessage> PostOverrideAsync(HttpClient client, string url, string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = Json(json) };

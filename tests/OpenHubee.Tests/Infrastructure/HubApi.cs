@@ -60,25 +60,20 @@ public static class HubApi
          "attachments":[{{string.Join(",", Enumerable.Range(0, attachments).Select(i => $$"""{"fileName":"file{{i}}.pdf","type":"recapPDF","size":{{size}},"mimeType":"{{mimeType}}","recipients":["{{externalId}}-01"]}"""))}}]}
         """;
 
-    /// <summary>Creates a folder with one case for Limoges, uploads its attachments and completes it.</summary>
+    /// <summary>Creates a folder with one case (for Limoges by default), uploads its attachments and completes it.</summary>
     public static async Task<(Guid FolderId, Guid CaseId, Guid[] AttachmentIds, byte[] Content)> SendFolderAsync(HttpClient osl, string externalId, string recipient = Limoges, string processCode = "EtatCivil", int attachments = 1)
     {
-        var content = await File.ReadAllBytesAsync(FixturePath("DEPOTDOSSIERPACS/recapPDF.pdf"));
-        var created = await osl.PostAsync("/teledossiers/v1/folders", Json(FolderJson(externalId, content.Length, recipient, processCode, attachments: attachments)));
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        var folder = await created.JsonAsync();
-        var folderId = folder.GetProperty("id").GetGuid();
-        var ids = folder.GetProperty("attachments").EnumerateArray().Select(a => a.GetProperty("id").GetGuid()).ToArray();
+        var content = SamplePdf();
+        var folder = await CreateFolderAsync(osl, FolderJson(externalId, content.Length, recipient, processCode, attachments: attachments));
+        var folderId = folder.Id();
+        var ids = folder.GetProperty("attachments").EnumerateArray().Select(a => a.Id()).ToArray();
         foreach (var id in ids)
         {
-            using var put = new HttpRequestMessage(HttpMethod.Put, $"/teledossiers/v1/folders/{folderId}/attachments/{id}") { Content = new ByteArrayContent(content) };
-            put.Headers.Add("digest", Digest(content));
-            (await osl.SendAsync(put)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            await UploadFolderAttachmentAsync(osl, folderId, id, content);
         }
 
-        var completed = await osl.PatchAsync($"/teledossiers/v1/folders/{folderId}", Json("""{"globalStatus":"HUBEE_COMPLETED"}"""));
-        completed.StatusCode.ShouldBe(HttpStatusCode.NoContent, await completed.Content.ReadAsStringAsync());
-        return (folderId, folder.GetProperty("cases")[0].GetProperty("id").GetGuid(), ids, content);
+        await CompleteAsync(osl, folderId);
+        return (folderId, folder.GetProperty("cases")[0].Id(), ids, content);
     }
 
     /// <summary>POST /folders with a raw body; asserts 201 and returns the created folder.</summary>
