@@ -259,12 +259,15 @@ public sealed class FolderApiTests : IClassFixture<HubFactory>
         var (good, bad) = (folder.GetProperty("attachments")[0].Id(), folder.GetProperty("attachments")[1].Id());
         var caseId = folder.GetProperty("cases")[0].Id();
 
-        // Before completion nothing happens on the case.
+        // Before completion nothing happens on the case, and the SI does not see it yet (not transmitted).
         await (await osl.PostAsync($"{Root}/cases/{caseId}/events", Json("""{"actionType":"COM_ADD","notification":true}"""))).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
-        await (await PatchStatusAsync(si, $"{Root}/cases/{caseId}", "status", "SI_RECEIVED")).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
+        await UploadFolderAttachmentAsync(osl, folder.Id(), good, pdf);
+        await (await si.GetAsync($"{Root}/cases/{caseId}")).ShouldBeErrorAsync(HttpStatusCode.Forbidden, "Unauthorized user");
+        await (await si.GetAsync($"{Root}/cases/{caseId}/attachments/{good}")).ShouldBeErrorAsync(HttpStatusCode.Forbidden, "Unauthorized user");
+        await (await PatchStatusAsync(si, $"{Root}/cases/{caseId}", "status", "SI_RECEIVED")).ShouldBeErrorAsync(HttpStatusCode.Forbidden, "Unauthorized user");
+        await (await si.PostAsync($"{Root}/cases/{caseId}/events", Json(StatusEvent("SI_RECEIVED")))).ShouldBeErrorAsync(HttpStatusCode.Forbidden, "Unauthorized user");
         (await NotificationsForCaseAsync(si, caseId)).ShouldBeEmpty();
 
-        await UploadFolderAttachmentAsync(osl, folder.Id(), good, pdf);
         (await PutBinaryAsync(osl, $"{Root}/folders/{folder.Id()}/attachments/{bad}", pdf[..10])).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         // The SFD allows completion "même en cas de rejet d'une PJ".
         await CompleteAsync(osl, folder.Id());
