@@ -275,7 +275,13 @@ public sealed class EventTests : IClassFixture<HubFactory>
         var (_, caseId, _, _) = await SendFolderAsync(osl, "DILA-AEC-3000000000012");
         await (await si.PostAsync($"{Root}/cases/{caseId}/events", Json(DepositEvent(10, caseNewStatus: "CLOSED")))).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
         await (await si.PostAsync($"{Root}/cases/{caseId}/events", Json(DepositEvent(10, caseNewStatus: "WHATEVER")))).ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
+        // RC005: the file formats are the process's, per side (EtatCivil SIs send PDF only).
+        await (await si.PostAsync($"{Root}/cases/{caseId}/events", Json(DepositEvent(10).Replace("application/pdf", "application/xml", StringComparison.Ordinal))))
+            .ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
+        await (await osl.PostAsync($"{Root}/cases/{caseId}/events", Json(DepositEvent(10).Replace("application/pdf", "image/png", StringComparison.Ordinal))))
+            .ShouldBeErrorAsync(HttpStatusCode.BadRequest, "Bad request");
         (await GetCaseAsync(si, caseId)).GetProperty("events").GetArrayLength().ShouldBe(0);
+        await PostEventAsync(osl, caseId, DepositEvent(10).Replace("application/pdf", "application/xml", StringComparison.Ordinal));
 
         // Allowed ones apply when the deposit is sent, not before.
         var content = "x"u8.ToArray();

@@ -360,7 +360,8 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         };
         for (var i = 0; i < declared.Count; i++)
         {
-            var attachment = NewAttachment(declared[i], process, formats, path, $"body.attachments[{i}]", requireRecipients: false, now);
+            // The contract answers RC003/RC005 violations on events with the bare "Bad request".
+            var attachment = NewAttachment(declared[i], process, formats, path, $"body.attachments[{i}]", requireRecipients: false, now, ApiMessages.BadRequest);
             attachment.EventId = ev.Id;
             attachment.Position = i;
             ev.Attachments.Add(attachment);
@@ -592,7 +593,7 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
 
     // ---------------- helpers ----------------
 
-    private Attachment NewAttachment(NewAttachmentRequest? a, Process process, List<string> formats, string path, string location, bool requireRecipients, DateTimeOffset now)
+    private Attachment NewAttachment(NewAttachmentRequest? a, Process process, List<string> formats, string path, string location, bool requireRecipients, DateTimeOffset now, string? refusal = null)
     {
         var missing = new List<string>();
         if (string.IsNullOrEmpty(a?.FileName)) missing.Add("fileName");
@@ -605,14 +606,15 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
             throw MissingProperties("POST", path, location, missing);
         }
 
-        Require(!requireRecipients || a!.Recipients!.Count >= 1, $"Attachment {a!.FileName} has no recipient");
-        Require(a.FileName!.Length <= 255 && !a.FileName.Any(char.IsControl), $"Attachment file name is invalid");
-        Require(a.Type!.Length <= 100 && a.MimeType!.Length <= 255, "Attachment type or mimeType is too long");
-        Require(a.Size >= 0, $"Attachment {a.FileName} has a negative size");
+        ArgumentNullException.ThrowIfNull(a); // reported above as missing properties
+        Require(!requireRecipients || a.Recipients!.Count >= 1, refusal ?? $"Attachment {a.FileName} has no recipient");
+        Require(a.FileName!.Length <= 255 && !a.FileName.Any(char.IsControl), refusal ?? $"Attachment file name is invalid");
+        Require(a.Type!.Length <= 100 && a.MimeType!.Length <= 255, refusal ?? "Attachment type or mimeType is too long");
+        Require(a.Size >= 0, refusal ?? $"Attachment {a.FileName} has a negative size");
         var max = Math.Min(process.AttachmentMaxSizeEnabled > 0 ? process.AttachmentMaxSizeEnabled : AbsoluteMaxAttachmentSize, AbsoluteMaxAttachmentSize);
-        Require(a.Size <= max, $"Attachment {a.FileName} is larger than the {max} bytes allowed for process {process.Code}");
-        Require(formats.Count == 0 || formats.Contains(a.MimeType!, StringComparer.OrdinalIgnoreCase), $"Attachment {a.FileName}: mime type {a.MimeType} is not allowed for process {process.Code}");
-        Require(process.AttachmentTypesEnabled.Count == 0 || process.AttachmentTypesEnabled.Contains(a.Type, StringComparer.Ordinal), $"Attachment {a.FileName}: type {a.Type} is not allowed for process {process.Code}");
+        Require(a.Size <= max, refusal ?? $"Attachment {a.FileName} is larger than the {max} bytes allowed for process {process.Code}");
+        Require(formats.Count == 0 || formats.Contains(a.MimeType!, StringComparer.OrdinalIgnoreCase), refusal ?? $"Attachment {a.FileName}: mime type {a.MimeType} is not allowed for process {process.Code}");
+        Require(process.AttachmentTypesEnabled.Count == 0 || process.AttachmentTypesEnabled.Contains(a.Type, StringComparer.Ordinal), refusal ?? $"Attachment {a.FileName}: type {a.Type} is not allowed for process {process.Code}");
         return new Attachment
         {
             Id = Guid.NewGuid(),
