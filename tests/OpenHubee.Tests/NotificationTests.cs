@@ -18,6 +18,7 @@ public sealed class NotificationTests
         for (var i = 0; i < 30; i++)
         {
             await PostEventAsync(si, caseId, $$"""{"actionType":"COM_ADD","comment":"note {{i}}","notification":true}""");
+            hub.Clock.Advance(TimeSpan.FromSeconds(1)); // distinct dates: the batch order is then stable
         }
 
         var firstBatch = (await GetJsonAsync(osl, $"{Root}/notifications")).EnumerateArray().ToList();
