@@ -635,6 +635,9 @@ namespace OpenHubee.Migrations.Postgres.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("text");
 
+                    b.Property<int>("ConsecutiveLockouts")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreateDateTime")
                         .HasColumnType("timestamp with time zone");
 

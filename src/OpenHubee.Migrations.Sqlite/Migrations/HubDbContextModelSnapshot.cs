@@ -621,6 +621,9 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ConsecutiveLockouts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreateDateTime")
                         .HasColumnType("INTEGER");
 

@@ -206,6 +206,7 @@ namespace OpenHubee.Migrations.Postgres.Migrations
                     CreateDateTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     LastLoginDateTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     PasswordChangedDateTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ConsecutiveLockouts = table.Column<int>(type: "integer", nullable: false),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),

@@ -11,7 +11,7 @@ using OpenHubee.Data;
 namespace OpenHubee.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(HubDbContext))]
-    [Migration("20261128211141_Initial")]
+    [Migration("20261128220020_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -623,6 +623,9 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ConsecutiveLockouts")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreateDateTime")
                         .HasColumnType("INTEGER");

@@ -204,6 +204,7 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
                     CreateDateTime = table.Column<long>(type: "INTEGER", nullable: false),
                     LastLoginDateTime = table.Column<long>(type: "INTEGER", nullable: true),
                     PasswordChangedDateTime = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConsecutiveLockouts = table.Column<int>(type: "INTEGER", nullable: false),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),

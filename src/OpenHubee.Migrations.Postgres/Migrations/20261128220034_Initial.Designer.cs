@@ -13,7 +13,7 @@ using OpenHubee.Data;
 namespace OpenHubee.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(HubDbContext))]
-    [Migration("20261128211150_Initial")]
+    [Migration("20261128220034_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -637,6 +637,9 @@ namespace OpenHubee.Migrations.Postgres.Migrations
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("text");
+
+                    b.Property<int>("ConsecutiveLockouts")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("CreateDateTime")
                         .HasColumnType("timestamp with time zone");
