@@ -42,9 +42,13 @@ public static class PortalSetup
         {
             var headers = context.Response.Headers;
             // The DSFR needs no inline script or style; everything is served from this origin.
-            headers.ContentSecurityPolicy =
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-                "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+            // The API reference page (Scalar) boots with an inline module script of its own; it holds no form
+            // and no session data, so it alone gets inline scripts and styles.
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs/api")
+                ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+                  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+                : "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+                  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
             headers.XFrameOptions = "DENY";
