@@ -189,7 +189,13 @@ public sealed class JobRunner(
 
             var threshold = days >= options.SecondInactivityReminderDays ? options.SecondInactivityReminderDays : options.FirstInactivityReminderDays;
             // The key names the inactivity period (its start), so a new login starts new reminders.
-            db.JobClaims.Add(new JobClaim { Key = $"inactivity{threshold}:{user.Id:N}:{since.UtcTicks}", ClaimDateTime = now });
+            var key = $"inactivity{threshold}:{user.Id:N}:{since.UtcTicks}";
+            if (await db.JobClaims.AnyAsync(j => j.Key == key, ct))
+            {
+                continue;
+            }
+
+            db.JobClaims.Add(new JobClaim { Key = key, ClaimDateTime = now });
             db.MailOutbox.Add(NotificationMails.Inactivity(mailOptions, user, threshold, options.DeactivationDays, now));
             if (await TrySaveAsync(db, ct))
             {
@@ -319,7 +325,13 @@ public sealed class JobRunner(
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var now = clock.GetUtcNow();
-        db.JobClaims.Add(new JobClaim { Key = $"prune-tokens:{SubscriptionLifecycle.ParisDay(now):yyyy-MM-dd}", ClaimDateTime = now });
+        var key = $"prune-tokens:{SubscriptionLifecycle.ParisDay(now):yyyy-MM-dd}";
+        if (await db.JobClaims.AnyAsync(j => j.Key == key, ct))
+        {
+            return false;
+        }
+
+        db.JobClaims.Add(new JobClaim { Key = key, ClaimDateTime = now });
         if (!await TrySaveAsync(db, ct))
         {
             return false;

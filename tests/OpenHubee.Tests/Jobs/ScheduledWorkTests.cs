@@ -122,7 +122,7 @@ public sealed class ScheduledWorkTests
         expired.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var link = expired.Headers.Location!.OriginalString;
         link.ShouldStartWith("/compte/mot-de-passe?email=paul.durand%40limoges.example&token=");
-        link.ShouldEndWith("&expire=1");
+        link.ShouldEndWith("&expire=true");
         (await (await browser.GetAsync(link)).Content.ReadAsStringAsync()).ShouldContain("Votre mot de passe a plus de 6 mois");
         (await Mailbox.SubmitPasswordAsync(browser, link, "Un-autre-mot-de-passe-2027")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
 

@@ -71,7 +71,7 @@ public sealed class PortalSignIn(
             await users.UpdateAsync(user);
             await db.SaveChangesAsync(ct);
             var token = await users.GeneratePasswordResetTokenAsync(user);
-            return new SignInResult(SignInStep.PasswordExpired, user, PasswordChangePath: "/" + AccountService.PasswordLinkPath(user.Email!, token) + "&expire=1");
+            return new SignInResult(SignInStep.PasswordExpired, user, PasswordChangePath: "/" + AccountService.PasswordLinkPath(user.Email!, token) + "&expire=true");
         }
 
         if (RequiresSecondFactor(user))
