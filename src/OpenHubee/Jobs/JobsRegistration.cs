@@ -33,7 +33,8 @@ public static class JobsRegistration
     private static void Schedule<TJob>(IQuartzBuilder q, string name, TimeSpan interval)
         where TJob : IJob =>
         q.ScheduleJob<TJob>(
-            t => t.WithIdentity(name + "-trigger").StartAt(DateTimeOffset.UtcNow.AddSeconds(10))
+            // First run shortly after start (not at once: let the node finish starting).
+            t => t.WithIdentity(name + "-trigger").StartAt(DateTimeOffset.UtcNow.Add(interval < TimeSpan.FromSeconds(10) ? interval : TimeSpan.FromSeconds(10)))
                 .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()),
             j => j.WithIdentity(name));
 }
