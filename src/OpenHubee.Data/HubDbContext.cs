@@ -22,6 +22,9 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<MailOutboxEntry> MailOutbox => Set<MailOutboxEntry>();
+    public DbSet<JobClaim> JobClaims => Set<JobClaim>();
+    public DbSet<DigestRun> DigestRuns => Set<DigestRun>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -111,6 +114,22 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options)
             e.HasOne(n => n.Recipient).WithMany().HasForeignKey(n => n.RecipientOrganizationId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(n => n.Transmitter).WithMany().HasForeignKey(n => n.TransmitterOrganizationId).OnDelete(DeleteBehavior.Restrict);
         });
+
+        builder.Entity<MailOutboxEntry>(e =>
+        {
+            e.HasIndex(m => new { m.State, m.NextAttemptDateTime });
+            e.Property(m => m.Kind).HasMaxLength(20);
+            e.Property(m => m.State).HasMaxLength(10);
+            e.Property(m => m.To).HasMaxLength(320);
+            e.Property(m => m.LeaseOwner).HasMaxLength(100);
+        });
+        builder.Entity<JobClaim>(e =>
+        {
+            e.HasKey(c => c.Key);
+            e.Property(c => c.Key).HasMaxLength(200);
+            e.Property(c => c.Node).HasMaxLength(100);
+        });
+        builder.Entity<DigestRun>(e => e.HasIndex(r => new { r.SubscriptionId, r.SlotDateTime }).IsUnique());
 
         builder.Entity<AuditEntry>(e => e.HasIndex(a => new { a.OrganizationId, a.DateTime }));
         builder.Entity<ServerKey>(e => e.HasKey(k => k.Name));

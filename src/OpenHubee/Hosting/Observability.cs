@@ -84,7 +84,7 @@ public sealed class HubMetrics
     private static long MailsQueued(IServiceScopeFactory scopes)
     {
         using var scope = scopes.CreateScope();
-        return scope.ServiceProvider.GetRequiredService<HubDbContext>().Notifications.LongCount(n => n.MailState == Notifier.MailPending);
+        return scope.ServiceProvider.GetRequiredService<HubDbContext>().MailOutbox.LongCount(m => m.State == MailOutboxState.Pending);
     }
 
     private sealed class Release(Action release) : IDisposable

@@ -28,6 +28,8 @@ public class HubFactory : WebApplicationFactory<Program>
         builder.UseSetting("OpenHubee:DemoData", "true");
         builder.UseSetting("OpenHubee:DemoBanner", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // No Quartz timing in tests: they call JobRunner themselves (a subclass may set it back to true).
+        builder.UseSetting("OpenHubee:Jobs:Enabled", "false");
         // The same suite runs on PostgreSQL when CI gives a server (OPENHUBEE_TEST_POSTGRES = a connection string
         // without database); each hub then gets a database of its own.
         if (Environment.GetEnvironmentVariable("OPENHUBEE_TEST_POSTGRES") is { Length: > 0 } postgres)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenHubee.Auth;
 using OpenHubee.Data;
+using OpenHubee.Jobs;
 using OpenHubee.Mail;
 
 namespace OpenHubee.Features.Accounts;
@@ -14,9 +15,11 @@ public enum SignInStep
     LockedOut,
     CodeSent,
     SignedIn,
+    /// <summary>Right password, but older than the lifetime (6 months): change it first, through the password page.</summary>
+    PasswordExpired,
 }
 
-public sealed record SignInResult(SignInStep Step, PortalUser? User = null, DateTimeOffset? LockedUntil = null);
+public sealed record SignInResult(SignInStep Step, PortalUser? User = null, DateTimeOffset? LockedUntil = null, string? PasswordChangePath = null);
 
 /// <summary>
 /// The portal's sign-in rules (portal.md §C 4.7, quality.md): e-mail and password; after 5 failures the
@@ -28,6 +31,7 @@ public sealed class PortalSignIn(
     UserManager<PortalUser> users,
     IMailSender mail,
     AuditLog audit,
+    JobOptions jobOptions,
     TimeProvider clock)
 {
     public const int MaxFailures = 5;
@@ -60,6 +64,16 @@ public sealed class PortalSignIn(
         }
 
         user.AccessFailedCount = 0;
+        if (JobRunner.PasswordExpired(user, clock.GetUtcNow(), jobOptions.PasswordLifetimeMonths))
+        {
+            // Forced change (portal.md §C 4.7): no session, but the password page of the reset flow.
+            audit.Add(user.OrganizationId, user.Email!, "PASSWORD_EXPIRED", user.Email);
+            await users.UpdateAsync(user);
+            await db.SaveChangesAsync(ct);
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            return new SignInResult(SignInStep.PasswordExpired, user, PasswordChangePath: "/" + AccountService.PasswordLinkPath(user.Email!, token) + "&expire=true");
+        }
+
         if (RequiresSecondFactor(user))
         {
             await SendCodeAsync(user, ct);

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using OpenHubee.Data;
 using OpenHubee.Domain;
+using OpenHubee.Jobs;
+using OpenHubee.Mail;
 
 namespace OpenHubee.Features.Exchange;
 
@@ -8,7 +10,7 @@ namespace OpenHubee.Features.Exchange;
 /// Creates notification rows in the same unit of work as the change that causes them (api.md §3.5).
 /// An e-mail, when due, is derived from the row afterwards (outbox), so a rolled-back change never mails.
 /// </summary>
-public sealed class Notifier(HubDbContext db, TimeProvider clock)
+public sealed class Notifier(HubDbContext db, TimeProvider clock, MailOptions mailOptions)
 {
     public const string MailPending = "PENDING";
 
@@ -23,6 +25,7 @@ public sealed class Notifier(HubDbContext db, TimeProvider clock)
             .Where(s => s.ProcessCode == folder.ProcessCode && recipients.Contains(s.SubscriberOrganizationId) && s.Status != SubscriptionStatus.Refuse)
             .ToListAsync(ct);
 
+        string? processName = null;
         foreach (var @case in folder.Cases)
         {
             var subscription = PreferActive(subscriptions.Where(s => s.SubscriberOrganizationId == @case.RecipientOrganizationId), now);
@@ -30,7 +33,7 @@ public sealed class Notifier(HubDbContext db, TimeProvider clock)
             @case.AccessMode ??= subscription?.AccessMode ?? AccessMode.Portail;
             SetStatus(@case, CaseStatus.HubeeNotified, now);
             @case.TransmissionDateTime = now;
-            db.Notifications.Add(new Notification
+            var notification = new Notification
             {
                 Id = Guid.NewGuid(),
                 RecipientOrganizationId = @case.RecipientOrganizationId,
@@ -39,7 +42,13 @@ public sealed class Notifier(HubDbContext db, TimeProvider clock)
                 CaseId = @case.Id,
                 DateTime = now,
                 MailState = IsUnitaire(subscription) ? MailPending : null,
-            });
+            };
+            db.Notifications.Add(notification);
+            if (IsUnitaire(subscription))
+            {
+                processName ??= await ProcessNameAsync(folder.ProcessCode, ct);
+                db.MailOutbox.Add(NotificationMails.Unitaire(mailOptions, subscription!.Email!, processName, @case.ExternalId, newCase: true, notification.Id, now));
+            }
         }
 
         folder.GlobalStatus = CaseStatus.HubeeNotified;
@@ -56,7 +65,8 @@ public sealed class Notifier(HubDbContext db, TimeProvider clock)
                 .FirstOrDefaultAsync(s => s.ProcessCode == @case.ProcessCode && s.SubscriberOrganizationId == recipientOrganizationId && s.Status != SubscriptionStatus.Refuse, ct);
         }
 
-        db.Notifications.Add(new Notification
+        var now = clock.GetUtcNow();
+        var notification = new Notification
         {
             Id = Guid.NewGuid(),
             RecipientOrganizationId = recipientOrganizationId,
@@ -64,10 +74,20 @@ public sealed class Notifier(HubDbContext db, TimeProvider clock)
             ProcessCode = @case.ProcessCode,
             CaseId = @case.Id,
             EventId = ev.Id,
-            DateTime = clock.GetUtcNow(),
+            DateTime = now,
             MailState = IsUnitaire(subscription) ? MailPending : null,
-        });
+        };
+        db.Notifications.Add(notification);
+        if (IsUnitaire(subscription))
+        {
+            // The outbox row holds the whole mail: the SI may delete the notification before it is sent.
+            var processName = await ProcessNameAsync(@case.ProcessCode, ct);
+            db.MailOutbox.Add(NotificationMails.Unitaire(mailOptions, subscription!.Email!, processName, @case.ExternalId, newCase: false, notification.Id, now));
+        }
     }
+
+    private async Task<string> ProcessNameAsync(string code, CancellationToken ct) =>
+        await db.Processes.AsNoTracking().Where(p => p.Code == code).Select(p => p.Name).FirstOrDefaultAsync(ct) ?? code;
 
     /// <summary>The acknowledgement goes back to the event's creator (SEQ-E, decision 27).</summary>
     public void NotifyReceived(Event ev, Case @case, Guid acknowledgingOrganizationId) =>

@@ -37,6 +37,8 @@ public sealed class ConnexionModel(PortalSignIn signIn) : PageModel
                 pending.AddClaim(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, result.User!.Id.ToString()));
                 await HttpContext.SignInAsync(PortalAuthentication.PendingCodeScheme, new System.Security.Claims.ClaimsPrincipal(pending));
                 return RedirectToPage("/ConnexionCode", new { retour = SafeReturnUrl() });
+            case SignInStep.PasswordExpired:
+                return LocalRedirect(result.PasswordChangePath!);
             case SignInStep.LockedOut:
                 Error = LockedMessage(result.LockedUntil!.Value);
                 return Page();

@@ -17,6 +17,10 @@ public sealed class MotDePasseModel(AccountService accounts) : PageModel
     [BindProperty(SupportsGet = true, Name = "token")]
     public string? Token { get; set; }
 
+    /// <summary>Reached from the sign-in page because the password is older than 6 months.</summary>
+    [BindProperty(SupportsGet = true, Name = "expire")]
+    public bool Expired { get; set; }
+
     [BindProperty]
     public string? NewPassword { get; set; }
 
