@@ -368,6 +368,32 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
                     b.ToTable("CaseAttachments");
                 });
 
+            modelBuilder.Entity("OpenHubee.Data.DigestRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreateDateTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SlotDateTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubscriptionId", "SlotDateTime")
+                        .IsUnique();
+
+                    b.ToTable("DigestRuns");
+                });
+
             modelBuilder.Entity("OpenHubee.Data.Event", b =>
                 {
                     b.Property<Guid>("Id")
@@ -494,6 +520,88 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
                     b.HasIndex("ProcessCode", "GlobalStatus");
 
                     b.ToTable("Folders");
+                });
+
+            modelBuilder.Entity("OpenHubee.Data.JobClaim", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ClaimDateTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("JobClaims");
+                });
+
+            modelBuilder.Entity("OpenHubee.Data.MailOutboxEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreateDateTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextAttemptDateTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("NotificationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentDateTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TextBody")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToName")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State", "NextAttemptDateTime");
+
+                    b.ToTable("MailOutbox");
                 });
 
             modelBuilder.Entity("OpenHubee.Data.Notification", b =>

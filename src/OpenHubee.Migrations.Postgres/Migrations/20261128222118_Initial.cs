@@ -61,6 +61,59 @@ namespace OpenHubee.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DigestRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubscriptionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SlotDateTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false),
+                    CreateDateTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DigestRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "JobClaims",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ClaimDateTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Node = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JobClaims", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MailOutbox",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    To = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    ToName = table.Column<string>(type: "text", nullable: true),
+                    Subject = table.Column<string>(type: "text", nullable: false),
+                    TextBody = table.Column<string>(type: "text", nullable: false),
+                    State = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptDateTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LeaseUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    LastError = table.Column<string>(type: "text", nullable: true),
+                    NotificationId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreateDateTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentDateTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailOutbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OpenIddictApplications",
                 columns: table => new
                 {
@@ -749,6 +802,12 @@ namespace OpenHubee.Migrations.Postgres.Migrations
                 columns: new[] { "RecipientOrganizationId", "ProcessCode", "Status" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_DigestRuns_SubscriptionId_SlotDateTime",
+                table: "DigestRuns",
+                columns: new[] { "SubscriptionId", "SlotDateTime" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Events_CaseId",
                 table: "Events",
                 column: "CaseId");
@@ -767,6 +826,11 @@ namespace OpenHubee.Migrations.Postgres.Migrations
                 name: "IX_Folders_TransmitterOrganizationId",
                 table: "Folders",
                 column: "TransmitterOrganizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MailOutbox_State_NextAttemptDateTime",
+                table: "MailOutbox",
+                columns: new[] { "State", "NextAttemptDateTime" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Notifications_CaseId",
@@ -877,6 +941,15 @@ namespace OpenHubee.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "DigestRuns");
+
+            migrationBuilder.DropTable(
+                name: "JobClaims");
+
+            migrationBuilder.DropTable(
+                name: "MailOutbox");
 
             migrationBuilder.DropTable(
                 name: "Notifications");

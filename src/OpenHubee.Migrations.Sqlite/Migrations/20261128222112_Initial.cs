@@ -59,6 +59,59 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DigestRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubscriptionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SlotDateTime = table.Column<long>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreateDateTime = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DigestRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "JobClaims",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ClaimDateTime = table.Column<long>(type: "INTEGER", nullable: false),
+                    Node = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JobClaims", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MailOutbox",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    ToName = table.Column<string>(type: "TEXT", nullable: true),
+                    Subject = table.Column<string>(type: "TEXT", nullable: false),
+                    TextBody = table.Column<string>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptDateTime = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true),
+                    NotificationId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreateDateTime = table.Column<long>(type: "INTEGER", nullable: false),
+                    SentDateTime = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailOutbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OpenIddictApplications",
                 columns: table => new
                 {
@@ -747,6 +800,12 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
                 columns: new[] { "RecipientOrganizationId", "ProcessCode", "Status" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_DigestRuns_SubscriptionId_SlotDateTime",
+                table: "DigestRuns",
+                columns: new[] { "SubscriptionId", "SlotDateTime" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Events_CaseId",
                 table: "Events",
                 column: "CaseId");
@@ -765,6 +824,11 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
                 name: "IX_Folders_TransmitterOrganizationId",
                 table: "Folders",
                 column: "TransmitterOrganizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MailOutbox_State_NextAttemptDateTime",
+                table: "MailOutbox",
+                columns: new[] { "State", "NextAttemptDateTime" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Notifications_CaseId",
@@ -875,6 +939,15 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "DigestRuns");
+
+            migrationBuilder.DropTable(
+                name: "JobClaims");
+
+            migrationBuilder.DropTable(
+                name: "MailOutbox");
 
             migrationBuilder.DropTable(
                 name: "Notifications");
