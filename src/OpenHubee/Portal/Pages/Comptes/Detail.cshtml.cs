@@ -65,6 +65,12 @@ public sealed class DetailModel(UserManagement management) : PageModel
         if (!result.Succeeded)
         {
             Errors.AddRange(result.Errors);
+            if (IsSelf)
+            {
+                // A refused change of one's own rights shows the rights as they stay.
+                (ActorType, Roles, Habilitations) = (Account.ActorType, [.. Account.Roles], [.. Account.Habilitations]);
+            }
+
             return Page();
         }
 
