@@ -21,6 +21,12 @@ public static class DemoBanner
                 Console.WriteLine($"  {c.ClientId,-26} {c.Secret,-32} {c.Scope}{(c.Process is null ? "" : " · " + c.Process)}");
             }
 
+            Console.WriteLine("Demo portal accounts (COMMUNE DE LIMOGES; login codes are mailed as .eml files to " + options.MailDirectory + "):");
+            foreach (var a in DemoData.PortalAccounts)
+            {
+                Console.WriteLine($"  {a.Email,-32} {a.Password,-22} {a.ActorType}{(a.Habilitations.Length == 0 ? "" : " · " + string.Join(", ", a.Habilitations))}");
+            }
+
             Console.WriteLine("Token URL: /oauth2/token   API base URL: /teledossiers/v1   API reference: /docs/api");
             Console.WriteLine();
         });

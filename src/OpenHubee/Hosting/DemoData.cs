@@ -34,6 +34,16 @@ public static class DemoData
         ("demo-datapass", "demo-datapass-secret", Scopes.Datapass, Bootstrap.HubOrganizationSiret, null),
     ];
 
+    /// <summary>
+    /// Demo portal accounts of COMMUNE DE LIMOGES: (e-mail, password, actor type, first name, last name, habilitations).
+    /// The administrator confirms each login with a code mailed as an .eml file to &lt;data&gt;/mail; the agent needs none.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Email, string Password, string ActorType, string FirstName, string LastName, string[] Habilitations)> PortalAccounts =
+    [
+        ("admin@limoges.example", "Demo-Limoges-2026!", PortalActorType.LocalAdministrator, "Claire", "MOREAU", []),
+        ("julie.bernard@limoges.example", "Demo-EtatCivil-2026!", PortalActorType.Agent, "Julie", "BERNARD", ["EtatCivil"]),
+    ];
+
     public static async Task SeedAsync(IServiceProvider services, ILogger logger)
     {
         var db = services.GetRequiredService<HubDbContext>();
@@ -102,6 +112,23 @@ public static class DemoData
             var organization = organizations[siret];
             var subscription = process is null ? null : subscriptions.First(s => s.SubscriberOrganizationId == organization.Id && s.ProcessCode == process);
             await apiClients.CreateAsync(scope, organization.Id, subscription?.Id, "demo-data", clientId, secret);
+        }
+
+        var users = services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>();
+        foreach (var (email, password, actorType, firstName, lastName, habilitations) in PortalAccounts)
+        {
+            var created = await users.CreateAsync(new PortalUser
+            {
+                Id = Guid.NewGuid(), UserName = email, Email = email, EmailConfirmed = true, OrganizationId = limoges.Id, ActorType = actorType,
+                Civility = "Madame", FirstName = firstName, LastName = lastName, PhoneNumber = "+33555450000",
+                Function = actorType == PortalActorType.LocalAdministrator ? "Directrice des services numériques" : "Officier d'état civil",
+                IsDataPassAccount = actorType == PortalActorType.LocalAdministrator, Roles = [.. PortalRole.DefaultsFor(actorType)], Habilitations = [.. habilitations],
+                CreateDateTime = now, PasswordChangedDateTime = now,
+            }, password);
+            if (!created.Succeeded)
+            {
+                throw new InvalidOperationException($"Demo account {email}: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+            }
         }
 
         logger.LogInformation("Demo data seeded: {Clients}", string.Join(", ", Clients.Select(c => $"{c.ClientId} ({c.Scope})")));

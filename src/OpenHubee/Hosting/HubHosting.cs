@@ -22,7 +22,8 @@ public sealed class HubOptions
 
     public static HubOptions From(IConfiguration configuration, IHostEnvironment environment)
     {
-        var dataDirectory = Path.GetFullPath(configuration["OpenHubee:DataDirectory"] ?? "./data");
+        // A relative folder is taken from the project (content root), whatever the current directory.
+        var dataDirectory = Path.GetFullPath(configuration["OpenHubee:DataDirectory"] ?? "./data", environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
         var provider = configuration["OpenHubee:Database:Provider"] ?? "Sqlite";
         var connection = configuration.GetConnectionString("OpenHubee");

@@ -9,7 +9,9 @@ public static partial class Mailbox
 {
     public static IReadOnlyList<MimeMessage> Read(HubFactory hub, string to) =>
         !Directory.Exists(Path.Combine(hub.DataDirectory, "mail")) ? [] :
-        Directory.GetFiles(Path.Combine(hub.DataDirectory, "mail"), "*.eml").Order(StringComparer.Ordinal)
+        Directory.GetFiles(Path.Combine(hub.DataDirectory, "mail"), "*.eml")
+            // Names start with the (test) clock's second, then a random part: mails of the same second are ordered by writing time.
+            .OrderBy(f => Path.GetFileName(f)[..15], StringComparer.Ordinal).ThenBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal)
             .Select(f => MimeMessage.Load(f))
             .Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)))
             .ToList();

@@ -31,6 +31,7 @@ public static class AccountsRegistration
             .AddTokenProvider<PasswordLinkTokenProvider>(PasswordLinkTokenProvider.ProviderName);
         services.AddScoped<AccountService>();
         services.AddScoped<DataPassAccounts>();
+        services.AddScoped<UserManagement>();
         services.AddScoped<Referential.ISubscriptionAccounts, DataPassSubscriptionAccounts>();
         return services;
     }
