@@ -144,7 +144,8 @@ public sealed class ScheduledWorkTests
     [Fact]
     public async Task Uncollected_teledossiers_raise_one_alert_after_3_days_to_the_subscription_and_the_local_administrators()
     {
-        await using var hub = new HubFactory();
+        // Without the demo portal accounts, so that the only local administrator is the one created here.
+        await using var hub = new ConfiguredHub(new Dictionary<string, string?> { ["OpenHubee:DemoData:PortalAccounts"] = "false" });
         var osl = await hub.DilaAsync();
         await hub.CreateUserAsync("admin.local@limoges.example", PortalActorType.LocalAdministrator);
         var (_, _, _, _) = await HubApi.SendFolderAsync(osl, "UNC-0001");

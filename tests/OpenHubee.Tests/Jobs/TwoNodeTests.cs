@@ -13,7 +13,7 @@ public sealed class TwoNodeTests
     public async Task Two_nodes_sharing_one_database_do_every_scheduled_unit_exactly_once()
     {
         var shared = Path.Combine(Path.GetTempPath(), "openhubee-tests", "shared-" + Guid.NewGuid().ToString("N"));
-        var settings = new Dictionary<string, string?> { ["OpenHubee:DataDirectory"] = shared, ["OpenHubee:Jobs:DailyDigestTimes"] = "08:00" };
+        var settings = new Dictionary<string, string?> { ["OpenHubee:DataDirectory"] = shared, ["OpenHubee:Jobs:DailyDigestTimes"] = "08:00", ["OpenHubee:DemoData:PortalAccounts"] = "false" };
         if (Environment.GetEnvironmentVariable("OPENHUBEE_TEST_POSTGRES") is { Length: > 0 } postgres)
         {
             settings["ConnectionStrings:OpenHubee"] = $"{postgres};Database=openhubee_{Path.GetFileName(shared)}";
