@@ -291,7 +291,17 @@ public sealed class PortalDesk(HubDbContext db, HubExchange exchange)
     /// <summary>Streams files from the store into a ZIP written on <paramref name="output"/>: no file is ever held in memory.</summary>
     public async Task WriteZipAsync(DeskUser user, IReadOnlyList<(Case Case, IReadOnlyList<Attachment> Files)> cases, Stream output, CancellationToken ct)
     {
-        await using var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
+        var body = new AsyncOnlyStream(output);
+        await using (body)
+        {
+            await WriteEntriesAsync(user, cases, body, ct);
+            await body.FlushAsync(ct);
+        }
+    }
+
+    private async Task WriteEntriesAsync(DeskUser user, IReadOnlyList<(Case Case, IReadOnlyList<Attachment> Files)> cases, AsyncOnlyStream body, CancellationToken ct)
+    {
+        await using var zip = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (@case, files) in cases)
         {
@@ -302,8 +312,12 @@ public sealed class PortalDesk(HubDbContext db, HubExchange exchange)
                 await using (content)
                 {
                     var entry = zip.CreateEntry(Unique(used, folder + SafeName(file.FileName)), CompressionLevel.Fastest);
-                    await using var target = await entry.OpenAsync(ct);
-                    await content.CopyToAsync(target, ct);
+                    await using (var target = await entry.OpenAsync(ct))
+                    {
+                        await content.CopyToAsync(target, ct);
+                    }
+
+                    await body.FlushAsync(ct);
                 }
             }
         }
