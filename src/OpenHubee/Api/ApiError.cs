@@ -30,6 +30,11 @@ public static class ApiMessages
     public const string EventNotFoundLower = "event is not found";
     public const string EventNotFound = "Event is not found";
     public const string BinaryMetadataNotFound = "Binary meta-data is not found";
+
+    // The purge endpoints' gateway texts name paths that are not theirs; reproduced as the contract shows them.
+    public const string PurgeListInvalid = "Bad Request : Validation failed.\n[ERROR][REQUEST][GET /teledossiers/v1/casesIdForPurge]";
+    public const string PurgeConfirmInvalid = "Bad Request : Validation failed.\n[ERROR][REQUEST][GET /teledossiers/v1/caseAttachmentsPortalPurge]";
+
     public const string FileNotFound = "File is not found";
     public const string FileNotFoundLower = "file is not found";
     public const string OrganizationNotFound = "Organization is not found";

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using OpenHubee.Auth;
 using OpenHubee.Data;
 using OpenHubee.Features.Exchange;
+using OpenHubee.Migrations.Postgres;
+using OpenHubee.Migrations.Sqlite;
 using OpenHubee.Storage;
 
 namespace OpenHubee.Hosting;
@@ -52,22 +53,21 @@ public static class HubHosting
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
 
+        // Each provider has its own migrations assembly (src/OpenHubee.Migrations.*), configured the same way by the EF tools.
         services.AddDbContext<HubDbContext>(db =>
         {
             if (options.IsSqlite)
             {
-                db.UseSqlite(options.ConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
+                db.UseHubSqlite(options.ConnectionString);
             }
             else if (options.DatabaseProvider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
             {
-                db.UseNpgsql(options.ConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery));
+                db.UseHubPostgres(options.ConnectionString);
             }
             else
             {
                 throw new InvalidOperationException($"Unknown OpenHubee:Database:Provider '{options.DatabaseProvider}' (Sqlite or Postgres).");
             }
-
-            db.ReplaceService<IModelCacheKeyFactory, ProviderAwareModelCacheKeyFactory>();
         });
 
         // Keys shared by every node, so that cookies and protected secrets survive restarts and load balancing.
@@ -81,7 +81,7 @@ public static class HubHosting
         return options;
     }
 
-    /// <summary>Creates or upgrades the schema, then seeds the bootstrap client and, outside production, the demo data.</summary>
+    /// <summary>Creates or upgrades the schema (the provider's migrations), then seeds the bootstrap client and, outside production, the demo data.</summary>
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();
@@ -95,7 +95,7 @@ public static class HubHosting
             await db.Database.CloseConnectionAsync();
         }
 
-        await db.Database.EnsureCreatedAsync();
+        await db.Database.MigrateAsync();
         await Bootstrap.SeedAsync(scope.ServiceProvider, app.Configuration);
         if (options.DemoData)
         {

@@ -64,6 +64,11 @@ public sealed class DataPassAccountTests : IClassFixture<HubFactory>
         Mailbox.Read(hub, "paul.durand@editeur.example").ShouldHaveSingleItem();
         var link = Mailbox.PasswordLink(mail);
         link.ShouldStartWith("/compte/mot-de-passe?email=");
+        // A newcomer opens the raw file in any editor: the French text and the whole link are there as is.
+        var raw = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(hub.DataDirectory, "mail"), "*.eml")
+            .Single(f => File.ReadAllText(f).Contains("To: Jeanne MARTIN", StringComparison.Ordinal)));
+        raw.Split('\n').Select(line => line.TrimEnd('\r')).ShouldContain("http://localhost:5080" + link);
+        raw.ShouldContain("Pour créer votre mot de passe, ouvrez ce lien", Shouldly.Case.Sensitive);
 
         var browser = hub.CreateClient();
         var page = await Mailbox.PageAsync(await browser.GetAsync(link));
@@ -114,6 +119,17 @@ public sealed class DataPassAccountTests : IClassFixture<HubFactory>
     }
 
     [Fact]
+    public async Task Concurrent_subscriptions_naming_the_same_person_create_one_account()
+    {
+        var email = "hugo.fabre@limoges.example";
+        _ = hub.Services; // start the host once, outside the race
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => DataPassSubscriptionAsync(hub, Contact(email, "Hugo", "FABRE")))));
+        using var scope = hub.Services.CreateScope();
+        (await scope.ServiceProvider.GetRequiredService<HubDbContext>().Users.CountAsync(u => u.Email == email)).ShouldBe(1);
+        Mailbox.Read(hub, email).Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Forgotten_password_sends_a_new_link_and_answers_the_same_for_unknown_addresses()
     {
         var email = "luc.petit@limoges.example";
@@ -138,6 +154,24 @@ public sealed class DataPassAccountTests : IClassFixture<HubFactory>
         // Setting the password spent every link sent before, including the first one.
         var first = await Mailbox.PageAsync(await browser.GetAsync(Mailbox.PasswordLink(mails[0])));
         first.QuerySelector("[role=alert]")!.TextContent.ShouldContain(MotDePasseModel.InvalidLinkMessage);
+    }
+
+    [Fact]
+    public async Task Five_failed_attempts_lock_the_account()
+    {
+        var email = "sophie.moreau@limoges.example";
+        await DataPassSubscriptionAsync(hub, Contact(email, "Sophie", "MOREAU"));
+        using var scope = hub.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = (await users.FindByEmailAsync(email))!;
+        for (var i = 0; i < 4; i++)
+        {
+            await users.AccessFailedAsync(user);
+        }
+
+        (await users.IsLockedOutAsync(user)).ShouldBeFalse();
+        await users.AccessFailedAsync(user);
+        (await users.IsLockedOutAsync(user)).ShouldBeTrue();
     }
 
     [Fact]

@@ -70,9 +70,25 @@ public class HubFactory : WebApplicationFactory<Program>
         return json.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>A demo client of DemoData (its secret is the client id + "-secret"), with a token of its scope.</summary>
+    public Task<HttpClient> ClientAsync(string clientId, string scope) => ClientForAsync(clientId, clientId + "-secret", scope);
+
     public Task<HttpClient> DilaAsync() => ClientForAsync("demo-dila", "demo-dila-secret", "OSL");
 
     public Task<HttpClient> LimogesEtatCivilAsync() => ClientForAsync("demo-limoges-etatcivil", "demo-limoges-etatcivil-secret", "SI");
+
+    public Task<HttpClient> BordeauxEtatCivilAsync() => ClientAsync("demo-bordeaux-etatcivil", "SI");
+
+    public Task<HttpClient> AdminAsync() => ClientAsync("demo-admin", "ADMIN");
+
+    /// <summary>Attachment binaries currently committed in the blob store (the staging area excluded).</summary>
+    public IReadOnlyList<string> StoredBlobs()
+    {
+        var root = Path.Combine(DataDirectory, "blobs");
+        return Directory.Exists(root)
+            ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => !f.Contains(Path.Combine(root, ".staging"), StringComparison.Ordinal)).ToList()
+            : [];
+    }
 
     public override async ValueTask DisposeAsync()
     {

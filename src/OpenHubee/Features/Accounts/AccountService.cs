@@ -76,12 +76,31 @@ public sealed class AccountService(
         // The audit entry is saved by the same SaveChanges as the account.
         audit.Add(organizationId, actor, "ACCOUNT_CREATED", email,
             $"actorType={actorType}; roles={string.Join(", ", user.Roles)}; datapass={isDataPass}" + (context is null ? "" : "; " + context));
-        var created = await users.CreateAsync(user);
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user);
+        }
+        catch (DbUpdateException)
+        {
+            // Two DataPass calls naming the same person at once: the unique login index let one through.
+            ForgetPendingChanges(user);
+            if (!await HasAccountAsync(email, ct))
+            {
+                throw;
+            }
+
+            return ((await users.FindByEmailAsync(email))!, false);
+        }
+
         if (!created.Succeeded)
         {
-            foreach (var entry in db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).ToList())
+            ForgetPendingChanges(user);
+            // The same race, seen earlier by Identity's own uniqueness check.
+            if (created.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail))
+                && await users.FindByEmailAsync(email) is { } other)
             {
-                entry.State = EntityState.Detached;
+                return (other, false);
             }
 
             throw new InvalidOperationException($"Account {email} could not be created: {string.Join(" ", created.Errors.Select(e => e.Description))}");
@@ -89,6 +108,22 @@ public sealed class AccountService(
 
         await SendPasswordLinkAsync(user, creation: true, ct);
         return (user, true);
+    }
+
+    private Task<bool> HasAccountAsync(string email, CancellationToken ct)
+    {
+        var normalized = users.NormalizeEmail(email);
+        return db.Users.AsNoTracking().AnyAsync(u => u.NormalizedEmail == normalized, ct);
+    }
+
+    /// <summary>A failed creation must not be saved later by someone else's SaveChanges.</summary>
+    private void ForgetPendingChanges(PortalUser user)
+    {
+        db.Entry(user).State = EntityState.Detached;
+        foreach (var entry in db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 
     /// <summary>
@@ -157,7 +192,8 @@ public sealed class AccountService(
         var result = await users.ResetPasswordAsync(user, DecodeToken(urlToken)!, password);
         if (!result.Succeeded)
         {
-            return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))
+            // Two tabs posting the same link: the loser fails on the concurrency stamp, its link is spent too.
+            return result.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.InvalidToken) or nameof(IdentityErrorDescriber.ConcurrencyFailure))
                 ? PasswordLinkResult.InvalidLink
                 : new PasswordLinkResult(PasswordLinkOutcome.RejectedPassword, [.. result.Errors.Select(e => e.Description).Distinct()]);
         }

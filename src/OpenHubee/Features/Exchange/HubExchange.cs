@@ -306,7 +306,7 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
 
     public async Task<(Event Event, Case Case)> CreateEventAsync(ApiCaller caller, Guid caseId, NewEventRequest request, string path, CancellationToken ct)
     {
-        var (@case, folder, oslId) = await LoadCaseAsync(caller, caseId, forChange: true, ct);
+        var (@case, _, oslId) = await LoadCaseAsync(caller, caseId, forChange: true, ct);
         var process = await db.Processes.AsNoTracking().FirstAsync(p => p.Code == @case.ProcessCode, ct);
         if (request.ActionType is null || !ActionType.All.Contains(request.ActionType))
         {
@@ -321,7 +321,9 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         Require(request.Comment is null || request.Comment.Length <= 1000, ApiMessages.BadRequest);
         Require(request.Author is null || request.Author.Length <= 255, ApiMessages.BadRequest);
         Require(request.PartnerAttributes is null || request.PartnerAttributes.Length <= 1024, ApiMessages.BadRequest);
-        Require(string.IsNullOrEmpty(request.Message) || process.MessageToTransmitter, ApiMessages.BadRequest);
+        // RC006: where the process has messageToTransmitter=false (e.g. CERTDC) there is no message at all,
+        // neither a SENDING_MESSAGE event (even an empty one) nor a message riding on another event.
+        Require(process.MessageToTransmitter || (string.IsNullOrEmpty(request.Message) && request.ActionType != ActionType.SendingMessage), ApiMessages.BadRequest);
         if (@case.Status is CaseStatus.HubeeReceived or CaseStatus.Archived)
         {
             throw new ApiException(400, ApiMessages.BadRequest);
@@ -358,7 +360,8 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         };
         for (var i = 0; i < declared.Count; i++)
         {
-            var attachment = NewAttachment(declared[i], process, formats, path, $"body.attachments[{i}]", requireRecipients: false, now);
+            // The contract answers RC003/RC005 violations on events with the bare "Bad request".
+            var attachment = NewAttachment(declared[i], process, formats, path, $"body.attachments[{i}]", requireRecipients: false, now, ApiMessages.BadRequest);
             attachment.EventId = ev.Id;
             attachment.Position = i;
             ev.Attachments.Add(attachment);
@@ -370,11 +373,17 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         {
             ApplyEventStatus(caller, @case, ev, process);
         }
+        else if (ev.CaseNewStatus is { } next && CaseRules.Effective(next) != @case.Status)
+        {
+            // Checked now as well: a deposit whose status could never be applied would otherwise be
+            // refused only at SENT, after its files were uploaded.
+            CaseRules.EnsureAllowed(caller.Scope, @case.Status, next, process);
+        }
 
         db.Events.Add(ev);
         if (!isDeposit && ev.Notification)
         {
-            await NotifyOtherPartyAsync(ev, @case, folder, oslId, operatorSide, ct);
+            await NotifyOtherPartyAsync(ev, @case, oslId, operatorSide, ct);
         }
 
         await db.SaveChangesAsync(ct);
@@ -411,13 +420,11 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         }
     }
 
-    private async Task NotifyOtherPartyAsync(Event ev, Case @case, Folder folder, Guid oslId, bool operatorSide, CancellationToken ct)
+    private async Task NotifyOtherPartyAsync(Event ev, Case @case, Guid oslId, bool operatorSide, CancellationToken ct)
     {
-        var recipient = operatorSide ? @case.RecipientOrganizationId : folder.TransmitterOrganizationId;
-        if (recipient == Guid.Empty)
-        {
-            recipient = oslId;
-        }
+        // The SI's other party is the operator owning the process, not whoever created the folder
+        // (the national administrator may create folders on an operator's behalf).
+        var recipient = operatorSide ? @case.RecipientOrganizationId : oslId;
 
         // Unitaire mails for events go to the SI; for a deposit only when it re-notifies the case (SFD, decision 14).
         var mail = operatorSide && (ev.ActionType != ActionType.AttachDeposit || ev.CaseNewStatus == CaseStatus.HubeeNotified);
@@ -441,7 +448,7 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         }
 
         var (ev, @case) = await LoadEventAsync(caller, caseId, eventId, forChange: true, ApiMessages.EventNotFoundLower, ct);
-        var isCreator = ev.TransmitterOrganizationId == caller.OrganizationId && HubAccess.SpeaksForOperator(ev.TransmitterScope) == HubAccess.SpeaksForOperator(caller.Scope);
+        var isCreator = IsEventCreator(caller, ev);
         var now = clock.GetUtcNow();
         switch (status)
         {
@@ -457,7 +464,7 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
                 if (ev.Notification)
                 {
                     var oslId = await OslOfAsync(@case.ProcessCode, ct);
-                    await NotifyOtherPartyAsync(ev, @case, @case.Folder!, oslId, HubAccess.SpeaksForOperator(ev.TransmitterScope), ct);
+                    await NotifyOtherPartyAsync(ev, @case, oslId, HubAccess.SpeaksForOperator(ev.TransmitterScope), ct);
                 }
 
                 break;
@@ -476,6 +483,10 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         ev.UpdateDateTime = now;
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>The side that created the event: same organisation speaking for the same side of the exchange.</summary>
+    private static bool IsEventCreator(ApiCaller caller, Event ev) =>
+        ev.TransmitterOrganizationId == caller.OrganizationId && HubAccess.SpeaksForOperator(ev.TransmitterScope) == HubAccess.SpeaksForOperator(caller.Scope);
 
     public async Task DeleteEventAsync(ApiCaller caller, Guid caseId, Guid eventId, CancellationToken ct)
     {
@@ -583,6 +594,12 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
     {
         var (ev, _) = await LoadEventAsync(caller, caseId, eventId, forChange: false, ApiMessages.FileNotFoundLower, ct);
         var attachment = ev.Attachments.FirstOrDefault(a => a.Id == attachmentId) ?? throw new ApiException(404, ApiMessages.FileNotFoundLower);
+        // A deposit still IN_PROGRESS may yet be cancelled (RC008): its files reach the other party only once SENT.
+        if (ev.Status == EventStatus.InProgress && !IsEventCreator(caller, ev) && !caller.IsAdmin)
+        {
+            throw new ApiException(404, ApiMessages.FileNotFoundLower);
+        }
+
         return (attachment, await OpenAsync(attachment, ApiMessages.FileNotFoundLower, ct));
     }
 
@@ -598,7 +615,7 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
 
     // ---------------- helpers ----------------
 
-    private Attachment NewAttachment(NewAttachmentRequest? a, Process process, List<string> formats, string path, string location, bool requireRecipients, DateTimeOffset now)
+    private Attachment NewAttachment(NewAttachmentRequest? a, Process process, List<string> formats, string path, string location, bool requireRecipients, DateTimeOffset now, string? refusal = null)
     {
         var missing = new List<string>();
         if (string.IsNullOrEmpty(a?.FileName)) missing.Add("fileName");
@@ -611,14 +628,15 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
             throw MissingProperties("POST", path, location, missing);
         }
 
-        Require(!requireRecipients || a!.Recipients!.Count >= 1, $"Attachment {a!.FileName} has no recipient");
-        Require(a.FileName!.Length <= 255 && !a.FileName.Any(char.IsControl), $"Attachment file name is invalid");
-        Require(a.Type!.Length <= 100 && a.MimeType!.Length <= 255, "Attachment type or mimeType is too long");
-        Require(a.Size >= 0, $"Attachment {a.FileName} has a negative size");
+        ArgumentNullException.ThrowIfNull(a); // reported above as missing properties
+        Require(!requireRecipients || a.Recipients!.Count >= 1, refusal ?? $"Attachment {a.FileName} has no recipient");
+        Require(a.FileName!.Length <= 255 && !a.FileName.Any(char.IsControl), refusal ?? $"Attachment file name is invalid");
+        Require(a.Type!.Length <= 100 && a.MimeType!.Length <= 255, refusal ?? "Attachment type or mimeType is too long");
+        Require(a.Size >= 0, refusal ?? $"Attachment {a.FileName} has a negative size");
         var max = Math.Min(process.AttachmentMaxSizeEnabled > 0 ? process.AttachmentMaxSizeEnabled : AbsoluteMaxAttachmentSize, AbsoluteMaxAttachmentSize);
-        Require(a.Size <= max, $"Attachment {a.FileName} is larger than the {max} bytes allowed for process {process.Code}");
-        Require(formats.Count == 0 || formats.Contains(a.MimeType!, StringComparer.OrdinalIgnoreCase), $"Attachment {a.FileName}: mime type {a.MimeType} is not allowed for process {process.Code}");
-        Require(process.AttachmentTypesEnabled.Count == 0 || process.AttachmentTypesEnabled.Contains(a.Type, StringComparer.Ordinal), $"Attachment {a.FileName}: type {a.Type} is not allowed for process {process.Code}");
+        Require(a.Size <= max, refusal ?? $"Attachment {a.FileName} is larger than the {max} bytes allowed for process {process.Code}");
+        Require(formats.Count == 0 || formats.Contains(a.MimeType!, StringComparer.OrdinalIgnoreCase), refusal ?? $"Attachment {a.FileName}: mime type {a.MimeType} is not allowed for process {process.Code}");
+        Require(process.AttachmentTypesEnabled.Count == 0 || process.AttachmentTypesEnabled.Contains(a.Type, StringComparer.Ordinal), refusal ?? $"Attachment {a.FileName}: type {a.Type} is not allowed for process {process.Code}");
         return new Attachment
         {
             Id = Guid.NewGuid(),

@@ -16,6 +16,8 @@ public sealed class Notifier(HubDbContext db, TimeProvider clock)
     public async Task NotifyCompletedFolderAsync(Folder folder, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // The SI hears from the process's operator, also when the administrator created the folder for it.
+        var operatorId = await db.Processes.AsNoTracking().Where(p => p.Code == folder.ProcessCode).Select(p => p.OslOrganizationId).FirstAsync(ct);
         var recipients = folder.Cases.Select(c => c.RecipientOrganizationId).Distinct().ToList();
         var subscriptions = await db.Subscriptions.AsNoTracking()
             .Where(s => s.ProcessCode == folder.ProcessCode && recipients.Contains(s.SubscriberOrganizationId) && s.Status != SubscriptionStatus.Refuse)
@@ -32,7 +34,7 @@ public sealed class Notifier(HubDbContext db, TimeProvider clock)
             {
                 Id = Guid.NewGuid(),
                 RecipientOrganizationId = @case.RecipientOrganizationId,
-                TransmitterOrganizationId = folder.TransmitterOrganizationId,
+                TransmitterOrganizationId = operatorId,
                 ProcessCode = folder.ProcessCode,
                 CaseId = @case.Id,
                 DateTime = now,

@@ -14,6 +14,12 @@ public static class PurgeEndpoints
 {
     public static async Task<IResult> ListForPurge(HttpContext http, HubDbContext db)
     {
+        // The contract declares no query parameter here; the gateway refused unexpected ones with this text.
+        if (http.Request.Query.Count > 0)
+        {
+            throw new ApiException(400, ApiMessages.PurgeListInvalid);
+        }
+
         var links = Visible(http.Caller(), db).Where(l => !l.PortalPurged && (l.Case!.Status == CaseStatus.Closed || l.Case.Status == CaseStatus.Archived));
         var rows = await links.Select(l => new IdsForPurgeDto(l.AttachmentId, l.CaseId)).Take(10_000).ToListAsync(http.RequestAborted);
         return Results.Json(rows);
@@ -21,7 +27,7 @@ public static class PurgeEndpoints
 
     public static async Task<IResult> MarkPurged(HttpContext http, HubDbContext db)
     {
-        const string invalid = "Bad Request : Validation failed.\n[ERROR][REQUEST][GET /teledossiers/v1/caseAttachmentsPortalPurge]";
+        const string invalid = ApiMessages.PurgeConfirmInvalid;
         List<IdsForPurgeDto>? pairs;
         try
         {

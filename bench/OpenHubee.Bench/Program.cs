@@ -1,0 +1,47 @@
+using System.Globalization;
+using OpenHubee.Bench;
+
+// dotnet run -c Release --project bench/OpenHubee.Bench -- p1 [--size-mib 1024] [--runs 3] [--no-write] [--no-build] [--keep]
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("""
+        usage: dotnet run -c Release --project bench/OpenHubee.Bench -- p1 [options]
+
+          p1            attachment upload/download of a large file vs a bare Kestrel baseline (quality target P1)
+
+        options:
+          --size-mib N  payload size in MiB (default 1024 = 1 GiB, the size P1 is defined for)
+          --runs N      repetitions, the median is reported (default 3)
+          --no-write    print the report only, do not add it to docs/benchmarks.md
+          --no-build    use the Release builds already in bin/
+          --keep        keep the temporary folder (payload, data folder, logs)
+        """);
+    return 0;
+}
+
+var options = new P1Options();
+for (var i = 1; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--size-mib": options.SizeBytes = long.Parse(args[++i], CultureInfo.InvariantCulture) * 1024 * 1024; break;
+        case "--runs": options.Runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--no-write": options.WriteReport = false; break;
+        case "--no-build": options.Build = false; break;
+        case "--keep": options.Keep = true; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+    }
+}
+
+options.CommandLine = "dotnet run -c Release --project bench/OpenHubee.Bench -- " + string.Join(' ', args);
+return args[0] switch
+{
+    "p1" => await P1Benchmark.RunAsync(options),
+    _ => Fail($"unknown benchmark '{args[0]}' (known: p1)"),
+};
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}
