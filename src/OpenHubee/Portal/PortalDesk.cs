@@ -95,12 +95,12 @@ public sealed class PortalDesk(HubDbContext db, HubExchange exchange)
 
     public async Task<Case?> FindAsync(DeskUser user, Guid caseId, CancellationToken ct)
     {
-        var found = await Visible(user).AsNoTracking().Include(c => c.Folder).FirstOrDefaultAsync(c => c.Id == caseId, ct);
+        var found = await Visible(user).AsNoTracking().Include(c => c.Folder).ThenInclude(f => f!.Transmitter).FirstOrDefaultAsync(c => c.Id == caseId, ct);
         if (found is { Status: CaseStatus.HubeeNotified })
         {
             await exchange.CollectForPortalAsync(CallerFor(user, found.ProcessCode), found.Id, PortalAuthor, ct);
             db.ChangeTracker.Clear();
-            found = await Visible(user).AsNoTracking().Include(c => c.Folder).FirstOrDefaultAsync(c => c.Id == caseId, ct);
+            found = await Visible(user).AsNoTracking().Include(c => c.Folder).ThenInclude(f => f!.Transmitter).FirstOrDefaultAsync(c => c.Id == caseId, ct);
         }
 
         return found;
