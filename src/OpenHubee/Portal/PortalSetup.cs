@@ -11,6 +11,7 @@ public static class PortalSetup
     {
         services.AddPortalAuthentication(configuration);
         services.AddScoped<Features.Accounts.PortalSignIn>();
+        services.AddScoped<PortalDesk>();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Portal/Pages";

@@ -44,3 +44,20 @@ for (const button of document.querySelectorAll('button[data-copy]')) {
     status.textContent = button.dataset.copy === 'secret' ? 'Clé secrète copiée dans le presse-papiers.' : 'Identifiant client copié dans le presse-papiers.';
   });
 }
+
+// « Instruire les télédossiers »: download confirmations carry the chosen télédossier or attachment; a confirmed
+// download closes its dialog (the file arrives as a download; reloading the page shows the new status).
+for (const button of document.querySelectorAll('button[data-download]')) {
+  button.addEventListener('click', () => {
+    document.getElementById('telecharger-id').value = button.dataset.download;
+    document.getElementById('telecharger-numero').textContent = button.dataset.number;
+  });
+}
+for (const button of document.querySelectorAll('button[data-attachment]')) {
+  button.addEventListener('click', () => { document.getElementById('telecharger-piece').value = button.dataset.attachment; });
+}
+for (const button of document.querySelectorAll('button[data-close]')) {
+  button.addEventListener('click', () => {
+    setTimeout(() => close(button.dataset.close), 0);
+  });
+}

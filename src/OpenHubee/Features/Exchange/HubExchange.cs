@@ -390,6 +390,28 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         return (ev, @case);
     }
 
+    /// <summary>
+    /// The portal collects a notified case as the original portal back-end did, but at once (portal.md §B « No
+    /// 5-minute lag »): a STATUS_UPDATE event HUBEE_NOTIFIED → SENT notified to the operator, like an SI's
+    /// software would post it, and the case's notifications to the SI are consumed (those whose e-mail is
+    /// still due stay in the outbox). Returns false when the case was not waiting to be collected.
+    /// </summary>
+    public async Task<bool> CollectForPortalAsync(ApiCaller caller, Guid caseId, string author, CancellationToken ct)
+    {
+        var status = await db.Cases.Where(c => c.Id == caseId).Select(c => c.Status).FirstOrDefaultAsync(ct);
+        if (status != CaseStatus.HubeeNotified || caller.Channel != AccessMode.Portail)
+        {
+            return false;
+        }
+
+        await CreateEventAsync(caller, caseId, new NewEventRequest(null, null, ActionType.StatusUpdate, author, true, CaseStatus.HubeeNotified, CaseStatus.Sent, null, null),
+            $"/teledossiers/v1/cases/{caseId}/events", ct);
+        await db.Notifications
+            .Where(n => n.CaseId == caseId && n.RecipientOrganizationId == caller.OrganizationId && n.MailState != Notifier.MailPending)
+            .ExecuteDeleteAsync(ct);
+        return true;
+    }
+
     private void ApplyEventStatus(ApiCaller caller, Case @case, Event ev, Process process)
     {
         if (ev.CaseNewStatus is { } next && CaseRules.Effective(next) != @case.Status)
