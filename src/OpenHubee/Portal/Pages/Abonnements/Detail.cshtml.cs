@@ -18,6 +18,11 @@ public sealed class DetailModel(HubDbContext db, SubscriptionService subscriptio
     public Subscription Subscription { get; private set; } = null!;
     public string Status { get; private set; } = "";
     public bool CanManage { get; private set; }
+    /// <summary>
+    /// Access mode, notifications and editor belong to the commune and its technical delegates; a named
+    /// editor only activates, suspends and handles the credentials (portal.md §C 4.4).
+    /// </summary>
+    public bool CanEditSettings { get; private set; }
     public bool HasCredentials { get; private set; }
     public string? ClientId { get; private set; }
     public string? LocalAdministratorName { get; private set; }
@@ -41,7 +46,7 @@ public sealed class DetailModel(HubDbContext db, SubscriptionService subscriptio
 
     public async Task<IActionResult> OnPostSaveAsync(Guid id, CancellationToken ct)
     {
-        if (!await LoadAsync(id, ct, keepForm: true) || !CanManage)
+        if (!await LoadAsync(id, ct, keepForm: true) || !CanEditSettings)
         {
             return Forbid();
         }
@@ -180,7 +185,10 @@ public sealed class DetailModel(HubDbContext db, SubscriptionService subscriptio
 
         Subscription = subscription;
         Status = SubscriptionLifecycle.StatusAt(subscription, clock.GetUtcNow());
-        CanManage = PortalRights.Of(User).CanManageSubscriptions;
+        var rights = PortalRights.Of(User);
+        CanManage = rights.CanManageSubscriptions;
+        var ownOrganization = User.FindFirst(PortalRights.OrganizationClaim)?.Value == subscription.SubscriberOrganizationId.ToString();
+        CanEditSettings = CanManage && (ownOrganization || rights.ActorType != PortalActorType.Editor);
         var client = await db.ApiClients.AsNoTracking().FirstOrDefaultAsync(c => c.SubscriptionId == id && c.Scope == Scopes.Si, ct);
         HasCredentials = client is not null && subscription.AccessMode == Data.AccessMode.Api;
         ClientId = client?.ClientId;
