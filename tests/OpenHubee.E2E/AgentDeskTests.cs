@@ -309,4 +309,37 @@ public sealed class AgentDeskTests : IClassFixture<BrowserHub>
         await reader.GotoAsync($"/teledossiers/{caseId}");
         (await BadgeAsync(reader)).ShouldBe("Nouveau");
     }
+
+    [Fact]
+    public async Task A_file_name_or_a_name_with_html_in_it_is_shown_as_text()
+    {
+        var hub = browser.Hub;
+        await UsePortailAsync("JeChangeDeCoordonnees");
+        var dila = await hub.DilaAsync();
+        const string fileName = "<img src=x onerror=alert(1)>acte.pdf";
+        var content = "%PDF-1.4 demo"u8.ToArray();
+        var json = $$"""
+            {"processCode":"JeChangeDeCoordonnees","externalId":"XSS-0001",
+             "applicant":{"firstName":"<b>Jean</b>","lastName":"<script>alert(2)</script>DUPONT"},
+             "cases":[{"recipient":{{HubApi.Limoges}},"externalId":"XSS-0001-01"}],
+             "attachments":[{"fileName":{{System.Text.Json.JsonSerializer.Serialize(fileName)}},"type":"recapPDF","size":{{content.Length}},"mimeType":"application/pdf","recipients":["XSS-0001-01"]}]}
+            """;
+        var folder = await (await dila.PostAsync("/teledossiers/v1/folders", HubApi.Json(json))).JsonAsync();
+        var folderId = folder.GetProperty("id").GetGuid();
+        var caseId = folder.GetProperty("cases")[0].GetProperty("id").GetGuid();
+        var attachmentId = folder.GetProperty("attachments")[0].GetProperty("id").GetGuid();
+        (await dila.PutAsync($"/teledossiers/v1/folders/{folderId}/attachments/{attachmentId}", new ByteArrayContent(content))).StatusCode.ShouldBe(System.Net.HttpStatusCode.NoContent);
+        (await dila.PatchAsync($"/teledossiers/v1/folders/{folderId}", HubApi.Json("""{"globalStatus":"HUBEE_COMPLETED"}"""))).StatusCode.ShouldBe(System.Net.HttpStatusCode.NoContent);
+
+        var page = await AgentAsync("agent.coordonnees@limoges.fr", ["JeChangeDeCoordonnees"]);
+        var dialogs = 0;
+        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+        await page.GotoAsync("/teledossiers?statut=tous");
+        (await page.Locator("tbody").TextContentAsync())!.ShouldContain("<script>alert(2)</script>DUPONT");
+        await page.GotoAsync($"/teledossiers/{caseId}");
+        (await page.Locator("main").TextContentAsync())!.ShouldContain(fileName);
+        (await page.Locator("main img[src='x']").CountAsync()).ShouldBe(0);
+        (await page.Locator("main b").Filter(new() { HasText = "Jean" }).CountAsync()).ShouldBe(0);
+        dialogs.ShouldBe(0);
+    }
 }
