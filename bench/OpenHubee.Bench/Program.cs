@@ -1,17 +1,20 @@
 using System.Globalization;
 using OpenHubee.Bench;
 
-// dotnet run -c Release --project bench/OpenHubee.Bench -- p1 [--size-mib 1024] [--runs 3] [--no-write] [--no-build] [--keep]
+// dotnet run -c Release --project bench/OpenHubee.Bench -- p1|p5 [--size-mib 1024] [--runs 3] [--no-write] [--no-build] [--keep]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
-        usage: dotnet run -c Release --project bench/OpenHubee.Bench -- p1 [options]
+        usage: dotnet run -c Release --project bench/OpenHubee.Bench -- p1|p5 [options]
 
           p1            attachment upload/download of a large file vs a bare Kestrel baseline (quality target P1)
+          p5            portal list /teledossiers, 50 per page out of 100,000 cases (quality target P5)
 
         options:
-          --size-mib N  payload size in MiB (default 1024 = 1 GiB, the size P1 is defined for)
-          --runs N      repetitions, the median is reported (default 3)
+          --size-mib N  (p1) payload size in MiB (default 1024 = 1 GiB, the size P1 is defined for)
+          --runs N      (p1) repetitions, the median is reported (default 3)
+          --cases N     (p5) cases seeded (default 100000, the number P5 is defined for)
+          --requests N  (p5) timed requests (default 200)
           --no-write    print the report only, do not add it to docs/benchmarks.md
           --no-build    use the Release builds already in bin/
           --keep        keep the temporary folder (payload, data folder, logs)
@@ -20,24 +23,28 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 }
 
 var options = new P1Options();
+var p5 = new P5Options();
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--size-mib": options.SizeBytes = long.Parse(args[++i], CultureInfo.InvariantCulture) * 1024 * 1024; break;
         case "--runs": options.Runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--no-write": options.WriteReport = false; break;
-        case "--no-build": options.Build = false; break;
-        case "--keep": options.Keep = true; break;
+        case "--cases": p5.Cases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--requests": p5.Requests = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--no-write": options.WriteReport = p5.WriteReport = false; break;
+        case "--no-build": options.Build = p5.Build = false; break;
+        case "--keep": options.Keep = p5.Keep = true; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
 
-options.CommandLine = "dotnet run -c Release --project bench/OpenHubee.Bench -- " + string.Join(' ', args);
+options.CommandLine = p5.CommandLine = "dotnet run -c Release --project bench/OpenHubee.Bench -- " + string.Join(' ', args);
 return args[0] switch
 {
     "p1" => await P1Benchmark.RunAsync(options),
-    _ => Fail($"unknown benchmark '{args[0]}' (known: p1)"),
+    "p5" => await P5Benchmark.RunAsync(p5),
+    _ => Fail($"unknown benchmark '{args[0]}' (known: p1, p5)"),
 };
 
 static int Fail(string message)

@@ -87,6 +87,9 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options)
         {
             e.HasIndex(c => new { c.RecipientOrganizationId, c.ProcessCode, c.Status });
             e.HasIndex(c => c.ExternalId);
+            // The portal list (P5): an organisation's PORTAIL cases in transmission order, so that a page is read in
+            // index order instead of joining and sorting every case of the organisation.
+            e.HasIndex(c => new { c.RecipientOrganizationId, c.AccessMode, c.TransmissionDateTime, c.Id });
             e.HasOne(c => c.Recipient).WithMany().HasForeignKey(c => c.RecipientOrganizationId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(c => c.Events).WithOne(ev => ev.Case).HasForeignKey(ev => ev.CaseId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -354,6 +354,8 @@ namespace OpenHubee.Migrations.Postgres.Migrations
 
                     b.HasIndex("RecipientOrganizationId", "ProcessCode", "Status");
 
+                    b.HasIndex("RecipientOrganizationId", "AccessMode", "TransmissionDateTime", "Id");
+
                     b.ToTable("Cases");
                 });
 

@@ -340,6 +340,8 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
 
                     b.HasIndex("RecipientOrganizationId", "ProcessCode", "Status");
 
+                    b.HasIndex("RecipientOrganizationId", "AccessMode", "TransmissionDateTime", "Id");
+
                     b.ToTable("Cases");
                 });
 
