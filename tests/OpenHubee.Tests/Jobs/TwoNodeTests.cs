@@ -25,7 +25,10 @@ public sealed class TwoNodeTests
             _ = a.Services;
             await using var b = new ConfiguredHub(settings);
             _ = b.Services;
-            a.Clock.SetUtcNow(b.Clock.GetUtcNow());
+            // Start at noon Paris time, so that the day boundaries the test relies on never depend on the wall clock.
+            var noon = JobHelpers.ParisAt(a, 1, 12, 0);
+            a.Clock.SetUtcNow(noon);
+            b.Clock.SetUtcNow(noon);
 
             await a.SetSubscriptionAsync("depotDossierPACS", NotificationFrequency.Quotidienne, "pacs@limoges.example");
             await a.CreateUserAsync("agent@limoges.example");
