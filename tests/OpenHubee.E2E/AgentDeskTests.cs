@@ -259,12 +259,13 @@ public sealed class AgentDeskTests : IClassFixture<BrowserHub>
     public async Task Without_the_habilitation_or_with_consultation_only_an_agent_cannot_act()
     {
         var hub = browser.Hub;
-        await UsePortailAsync("EtatCivil", "recensementCitoyen");
+        // Its own démarche, so the other tests of this class (same hub) count their lists without this one.
+        await UsePortailAsync("depotDossierPACS", "recensementCitoyen");
         var dila = await hub.DilaAsync();
-        var (_, caseId, _, _) = await HubApi.SendFolderAsync(dila, "HAB-1", processCode: "EtatCivil");
+        var (_, caseId, _, _) = await HubApi.SendFolderAsync(dila, "HAB-1", processCode: "depotDossierPACS");
 
         // Habilitated to another démarche only: not in the list, refused by URL.
-        var other = await AgentAsync("agent.pacs@limoges.fr", ["depotDossierPACS"]);
+        var other = await AgentAsync("agent.recensement@limoges.fr", ["recensementCitoyen"]);
         await other.GotoAsync("/teledossiers?statut=tous");
         (await other.Locator("tbody").TextContentAsync())!.ShouldNotContain("HAB-1-01");
         await other.GotoAsync($"/teledossiers/{caseId}");
@@ -272,7 +273,7 @@ public sealed class AgentDeskTests : IClassFixture<BrowserHub>
         (await other.Locator("h1").TextContentAsync()).ShouldBe("Accès refusé");
 
         // « Consultation des télédossiers » alone: sees, cannot download nor change, even by a forged request.
-        var reader = await AgentAsync("agent.lecture@limoges.fr", ["EtatCivil"], [PortalRole.CaseConsultation]);
+        var reader = await AgentAsync("agent.lecture@limoges.fr", ["depotDossierPACS"], [PortalRole.CaseConsultation]);
         await reader.GotoAsync("/teledossiers");
         (await Row(reader, "HAB-1-01").CountAsync()).ShouldBe(1);
         (await reader.Locator("#actions-groupees").CountAsync()).ShouldBe(0);
