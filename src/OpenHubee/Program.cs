@@ -13,6 +13,7 @@ using Scalar.AspNetCore;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHubHosting();
+builder.AddReverseProxySupport();
 builder.AddObservability();
 builder.Services.AddTokenServer(builder.Configuration);
 builder.Services.AddHubRateLimits(builder.Configuration);
@@ -29,6 +30,8 @@ var app = builder.Build();
 
 await app.InitializeDatabaseAsync();
 
+// First: everything after it (cookies, rate limits, audit) sees the client's scheme and address.
+app.UseReverseProxySupport();
 app.UseMiddleware<ApiErrorMiddleware>();
 app.UseRateLimiter();
 app.UseAuthentication();
