@@ -1,13 +1,14 @@
 using System.Globalization;
 using OpenHubee.Bench;
 
-// dotnet run -c Release --project bench/OpenHubee.Bench -- p1|p5 [--size-mib 1024] [--runs 3] [--no-write] [--no-build] [--keep]
+// dotnet run -c Release --project bench/OpenHubee.Bench -- p1|p3|p5 [--size-mib 1024] [--runs 3] [--no-write] [--no-build] [--keep]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
-        usage: dotnet run -c Release --project bench/OpenHubee.Bench -- p1|p5 [options]
+        usage: dotnet run -c Release --project bench/OpenHubee.Bench -- p1|p3|p5 [options]
 
           p1            attachment upload/download of a large file vs a bare Kestrel baseline (quality target P1)
+          p3            complete exchanges per second, operators and SI software together (quality target P3)
           p5            portal list /teledossiers, 50 per page out of 100,000 cases (quality target P5)
 
         options:
@@ -15,6 +16,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           --runs N      (p1) repetitions, the median is reported (default 3)
           --cases N     (p5) cases seeded (default 100000, the number P5 is defined for)
           --requests N  (p5) timed requests (default 200)
+          --seconds N   (p3) measured duration (default 60, after a 10 s warm-up)
+          --senders N   (p3) concurrent operator senders (default 8)
+          --postgres CS (p3) run on PostgreSQL: a connection string without database, e.g. the one .ci/postgres.sh prints
           --no-write    print the report only, do not add it to docs/benchmarks.md
           --no-build    use the Release builds already in bin/
           --keep        keep the temporary folder (payload, data folder, logs)
@@ -24,6 +28,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 
 var options = new P1Options();
 var p5 = new P5Options();
+var p3 = new P3Options();
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -32,19 +37,23 @@ for (var i = 1; i < args.Length; i++)
         case "--runs": options.Runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--cases": p5.Cases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--requests": p5.Requests = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--no-write": options.WriteReport = p5.WriteReport = false; break;
-        case "--no-build": options.Build = p5.Build = false; break;
-        case "--keep": options.Keep = p5.Keep = true; break;
+        case "--seconds": p3.DurationSeconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--senders": p3.Senders = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--postgres": p3.Postgres = args[++i]; break;
+        case "--no-write": options.WriteReport = p5.WriteReport = p3.WriteReport = false; break;
+        case "--no-build": options.Build = p5.Build = p3.Build = false; break;
+        case "--keep": options.Keep = p5.Keep = p3.Keep = true; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
 
-options.CommandLine = p5.CommandLine = "dotnet run -c Release --project bench/OpenHubee.Bench -- " + string.Join(' ', args);
+options.CommandLine = p5.CommandLine = p3.CommandLine = "dotnet run -c Release --project bench/OpenHubee.Bench -- " + string.Join(' ', args);
 return args[0] switch
 {
     "p1" => await P1Benchmark.RunAsync(options),
+    "p3" => await P3Benchmark.RunAsync(p3),
     "p5" => await P5Benchmark.RunAsync(p5),
-    _ => Fail($"unknown benchmark '{args[0]}' (known: p1, p5)"),
+    _ => Fail($"unknown benchmark '{args[0]}' (known: p1, p3, p5)"),
 };
 
 static int Fail(string message)

@@ -12,7 +12,8 @@ public static class SqliteMigrations
 
     public static DbContextOptionsBuilder UseHubSqlite(this DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseSqlite(connectionString, o => o.MigrationsAssembly(AssemblyName).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-            .ReplaceService<IModelCacheKeyFactory, ProviderAwareModelCacheKeyFactory>();
+            .ReplaceService<IModelCacheKeyFactory, ProviderAwareModelCacheKeyFactory>()
+            .AddInterceptors(SqliteWriteGate.Interceptors(connectionString));
 }
 
 /// <summary>Used by <c>dotnet ef</c> only (scripts/add-migration.sh): the file is never opened by <c>migrations add</c>.</summary>
