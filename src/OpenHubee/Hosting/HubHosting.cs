@@ -74,7 +74,17 @@ public static class HubHosting
         // Keys shared by every node, so that cookies and protected secrets survive restarts and load balancing.
         services.AddDataProtection().SetApplicationName("OpenHubee").PersistKeysToDbContext<HubDbContext>();
 
-        services.AddSingleton<IBlobStore>(new LocalBlobStore(options.BlobDirectory));
+        // Attachments: the data folder, or an S3-compatible bucket shared by every node. Nothing else depends on which.
+        var storage = StorageOptions.From(builder.Configuration);
+        if (storage.IsS3)
+        {
+            services.AddSingleton<IBlobStore>(sp => new S3BlobStore(storage, sp.GetRequiredService<ILogger<S3BlobStore>>()));
+        }
+        else
+        {
+            services.AddSingleton<IBlobStore>(new LocalBlobStore(options.BlobDirectory));
+        }
+
         services.AddScoped<AuditLog>();
         services.AddScoped<ApiClientService>();
         services.AddScoped<Notifier>();

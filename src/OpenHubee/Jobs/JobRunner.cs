@@ -29,7 +29,7 @@ public sealed class JobRunner(
         await AccountsAsync(ct);
         await RetentionAsync(ct);
         await PruneTokensAsync(ct);
-        CleanStaging();
+        await CleanStagingAsync(ct);
         await DispatchMailsAsync(ct);
     }
 
@@ -344,34 +344,12 @@ public sealed class JobRunner(
         return true;
     }
 
-    /// <summary>Staging files older than a day are leftovers of interrupted uploads (each node has its own folder).</summary>
-    public int CleanStaging()
-    {
-        if (blobs is not LocalBlobStore local || !Directory.Exists(local.StagingDirectory))
-        {
-            return 0;
-        }
-
-        var cutoff = clock.GetUtcNow().Subtract(options.StagingMaxAge).UtcDateTime;
-        var count = 0;
-        foreach (var file in Directory.EnumerateFiles(local.StagingDirectory))
-        {
-            try
-            {
-                if (File.GetLastWriteTimeUtc(file) < cutoff)
-                {
-                    File.Delete(file);
-                    count++;
-                }
-            }
-            catch (IOException)
-            {
-                // In use or gone: next run.
-            }
-        }
-
-        return count;
-    }
+    /// <summary>
+    /// Staging older than a day is what interrupted uploads left (a local staging file, an S3 multipart upload
+    /// never completed); each store knows its own. Safe on several nodes: removing twice is harmless.
+    /// </summary>
+    public Task<int> CleanStagingAsync(CancellationToken ct = default) =>
+        blobs.CleanStagingAsync(clock.GetUtcNow().Subtract(options.StagingMaxAge), ct);
 
     /// <summary>Saves the claim with its effects; false when another node claimed the same unit first.</summary>
     private static async Task<bool> TrySaveAsync(HubDbContext db, CancellationToken ct)

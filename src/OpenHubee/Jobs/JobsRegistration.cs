@@ -67,6 +67,6 @@ public sealed class HousekeepingJob(JobRunner runner) : IJob
     {
         await runner.RetentionAsync(cancellationToken);
         await runner.PruneTokensAsync(cancellationToken);
-        runner.CleanStaging();
+        await runner.CleanStagingAsync(cancellationToken);
     }
 }

@@ -3,21 +3,29 @@ using System.Security.Cryptography;
 
 namespace OpenHubee.Storage;
 
-/// <summary>Bytes received into the store's staging area, not yet visible under a key.</summary>
-public sealed record StagedBlob(string StagingId, long Size, string Sha256Base64, bool ExceededLimit);
+/// <summary>
+/// Bytes received into the store's staging area, not yet visible under <see cref="Key"/>. The store chooses the
+/// key when staging starts, so that object storage can build the object at its final key (a multipart upload is
+/// tied to its key) and still show nothing there until commit. A store may derive from this record to carry
+/// what it needs to commit or discard.
+/// </summary>
+public record StagedBlob(string Key, long Size, string Sha256Base64, bool ExceededLimit);
 
 /// <summary>
 /// Where attachment bytes live. Writes are two-phase: the body is streamed into staging while its
 /// SHA-256 is computed, and only a staged blob whose size and digest were accepted is committed
-/// under its key (atomic rename, or multipart completion for object storage).
+/// under its key (atomic rename, or multipart completion for object storage). Keys are generated ids
+/// (lower-case hex), never user file names.
 /// </summary>
 public interface IBlobStore
 {
     /// <summary>Streams <paramref name="content"/> into staging; stops reading after <paramref name="limit"/> + 1 bytes.</summary>
     Task<StagedBlob> StageAsync(Stream content, long limit, CancellationToken ct);
 
-    Task CommitAsync(StagedBlob staged, string key, CancellationToken ct);
+    /// <summary>Makes an accepted staged blob visible under <see cref="StagedBlob.Key"/>, whole or not at all.</summary>
+    Task CommitAsync(StagedBlob staged, CancellationToken ct);
 
+    /// <summary>Drops a staged blob that was refused; nothing of it stays.</summary>
     Task DiscardAsync(StagedBlob staged);
 
     /// <summary>A seekable stream over the blob (ranges are served from it), or null when absent.</summary>
@@ -26,6 +34,20 @@ public interface IBlobStore
     Task DeleteAsync(string key, CancellationToken ct);
 
     Task<bool> IsReachableAsync(CancellationToken ct);
+
+    /// <summary>Removes what interrupted uploads left in staging before <paramref name="olderThan"/>; returns how many.</summary>
+    Task<int> CleanStagingAsync(DateTimeOffset olderThan, CancellationToken ct);
+}
+
+/// <summary>Blob keys, the same for every store.</summary>
+public static class BlobKeys
+{
+    /// <summary>A fresh key: a generated id, never derived from what the client sent.</summary>
+    public static string New() => Guid.NewGuid().ToString("N");
+
+    /// <summary>Keys are generated ids (lower-case hex); anything else is refused so that no path or object name can be forged.</summary>
+    public static string Check(string key) =>
+        key.Length >= 4 && key.All(char.IsAsciiHexDigitLower) ? key : throw new ArgumentException("Invalid blob key.", nameof(key));
 }
 
 /// <summary>The embedded store: a folder under the data directory.</summary>
@@ -42,12 +64,11 @@ public sealed class LocalBlobStore : IBlobStore
         Directory.CreateDirectory(staging);
     }
 
-    public string StagingDirectory => staging;
-
     public async Task<StagedBlob> StageAsync(Stream content, long limit, CancellationToken ct)
     {
-        var id = Guid.NewGuid().ToString("N");
-        var path = Path.Combine(staging, id + ".tmp");
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var key = BlobKeys.New();
+        var path = StagingPath(key);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long size = 0;
@@ -56,9 +77,16 @@ public sealed class LocalBlobStore : IBlobStore
         {
             await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
-                int read;
-                while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
+                while (true)
                 {
+                    // Never ask for more than limit + 1 bytes in all: one byte too many is enough to refuse.
+                    var remaining = limit - size;
+                    var read = await content.ReadAsync(buffer.AsMemory(0, remaining < BufferSize ? (int)remaining + 1 : BufferSize), ct);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
                     size += read;
                     if (size > limit)
                     {
@@ -84,20 +112,25 @@ public sealed class LocalBlobStore : IBlobStore
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return new StagedBlob(id, size, Convert.ToBase64String(hash.GetHashAndReset()), exceeded);
+        return new StagedBlob(key, size, Convert.ToBase64String(hash.GetHashAndReset()), exceeded);
     }
 
-    public Task CommitAsync(StagedBlob staged, string key, CancellationToken ct)
+    public Task CommitAsync(StagedBlob staged, CancellationToken ct)
     {
-        var target = PathFor(key);
+        if (staged.ExceededLimit)
+        {
+            throw new InvalidOperationException("A blob larger than its limit is never committed.");
+        }
+
+        var target = PathFor(staged.Key);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Move(Path.Combine(staging, staged.StagingId + ".tmp"), target, overwrite: true);
+        File.Move(StagingPath(staged.Key), target, overwrite: true);
         return Task.CompletedTask;
     }
 
     public Task DiscardAsync(StagedBlob staged)
     {
-        TryDelete(Path.Combine(staging, staged.StagingId + ".tmp"));
+        TryDelete(StagingPath(staged.Key));
         return Task.CompletedTask;
     }
 
@@ -121,14 +154,40 @@ public sealed class LocalBlobStore : IBlobStore
 
     public Task<bool> IsReachableAsync(CancellationToken ct) => Task.FromResult(Directory.Exists(root));
 
-    /// <summary>Keys are generated ids (hex); anything else is refused so that no path can escape the root.</summary>
-    private string PathFor(string key)
+    /// <summary>Staging files are leftovers of interrupted uploads once old enough (each node has its own folder).</summary>
+    public Task<int> CleanStagingAsync(DateTimeOffset olderThan, CancellationToken ct)
     {
-        if (key.Length < 4 || !key.All(char.IsAsciiHexDigitLower))
+        if (!Directory.Exists(staging))
         {
-            throw new ArgumentException("Invalid blob key.", nameof(key));
+            return Task.FromResult(0);
         }
 
+        var count = 0;
+        foreach (var file in Directory.EnumerateFiles(staging))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(file) < olderThan.UtcDateTime)
+                {
+                    File.Delete(file);
+                    count++;
+                }
+            }
+            catch (IOException)
+            {
+                // In use or gone: next run.
+            }
+        }
+
+        return Task.FromResult(count);
+    }
+
+    private string StagingPath(string key) => Path.Combine(staging, BlobKeys.Check(key) + ".tmp");
+
+    /// <summary>Two levels of folders keep directories small; the key check means no path can escape the root.</summary>
+    private string PathFor(string key)
+    {
+        BlobKeys.Check(key);
         return Path.Combine(root, key[..2], key[2..4], key);
     }
 

@@ -531,8 +531,8 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
         }
 
         var previous = attachment.BlobKey;
-        var key = Guid.NewGuid().ToString("N");
-        await blobs.CommitAsync(staged, key, ct);
+        var key = staged.Key;
+        await blobs.CommitAsync(staged, ct);
         attachment.BlobKey = key;
         attachment.Digest = staged.Sha256Base64;
         attachment.Status = AttachmentStatus.Received;
