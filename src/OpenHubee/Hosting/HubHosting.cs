@@ -16,6 +16,9 @@ public sealed class HubOptions
     public required string DatabaseProvider { get; init; }
     public required string ConnectionString { get; init; }
     public bool DemoData { get; init; }
+
+    /// <summary>SQLite's synchronous setting: Normal (default; survives a killed process) or Full (also a power cut). See docs/operations.md.</summary>
+    public string SqliteSynchronous { get; init; } = "Normal";
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
     public string BlobDirectory => Path.Combine(DataDirectory, "blobs");
     public bool IsSqlite => DatabaseProvider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase);
@@ -40,6 +43,7 @@ public sealed class HubOptions
             DatabaseProvider = provider,
             ConnectionString = connection,
             DemoData = configuration.GetValue("OpenHubee:DemoData", !environment.IsProduction()),
+            SqliteSynchronous = configuration["OpenHubee:Database:SqliteSynchronous"] ?? "Normal",
         };
     }
 }
@@ -59,7 +63,7 @@ public static class HubHosting
         {
             if (options.IsSqlite)
             {
-                db.UseHubSqlite(options.ConnectionString);
+                db.UseHubSqlite(options.ConnectionString, options.SqliteSynchronous);
             }
             else if (options.DatabaseProvider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
             {
