@@ -1,3 +1,4 @@
+using OpenHubee.Features.Accounts;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -141,7 +142,7 @@ public sealed class DetailModel(HubDbContext db, SubscriptionService subscriptio
     public const string NobodyCanProcessMessage =
         "Attention : aucun compte actif ne peut traiter les télédossiers de cette démarche dans le portail (agent habilité ou administrateur ayant le rôle « Gestion des télédossiers »). Les télédossiers transmis ne seraient récupérés par personne.";
 
-    private string Actor => User.Identity?.Name + " <" + User.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value + ">";
+    private string Actor => ActingUser.Of(User).Label;
 
     private async Task<IActionResult> ApplyAsync(Guid id, SubscriptionChange change, string success, CancellationToken ct)
     {

@@ -117,7 +117,7 @@ public sealed partial class IndexModel(HubDbContext db, AccountService accounts,
         return RedirectToPage();
     }
 
-    private string Actor => User.Identity?.Name + " <" + User.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value + ">";
+    private string Actor => ActingUser.Of(User).Label;
 
     private async Task LoadAsync(CancellationToken ct)
     {
