@@ -69,33 +69,15 @@ public sealed class LocalBlobStore : IBlobStore
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         var key = BlobKeys.New();
         var path = StagingPath(key);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var body = new StagingReader(content, limit);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        long size = 0;
-        var exceeded = false;
         try
         {
             await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
-                while (true)
+                int read;
+                while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
                 {
-                    // Never ask for more than limit + 1 bytes in all: one byte too many is enough to refuse.
-                    var remaining = limit - size;
-                    var read = await content.ReadAsync(buffer.AsMemory(0, remaining < BufferSize ? (int)remaining + 1 : BufferSize), ct);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    size += read;
-                    if (size > limit)
-                    {
-                        // Larger than declared: stop here rather than store what will be refused.
-                        exceeded = true;
-                        break;
-                    }
-
-                    hash.AppendData(buffer, 0, read);
                     await file.WriteAsync(buffer.AsMemory(0, read), ct);
                 }
 
@@ -112,7 +94,7 @@ public sealed class LocalBlobStore : IBlobStore
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return new StagedBlob(key, size, Convert.ToBase64String(hash.GetHashAndReset()), exceeded);
+        return new StagedBlob(key, body.Size, body.Sha256Base64(), body.Exceeded);
     }
 
     public Task CommitAsync(StagedBlob staged, CancellationToken ct)
@@ -202,4 +184,43 @@ public sealed class LocalBlobStore : IBlobStore
             // Left for the orphan cleanup.
         }
     }
+}
+
+/// <summary>
+/// Reads an upload body for staging, the same way in every store: never more than limit + 1 bytes in all (one
+/// byte too many is enough to refuse, and a larger body is not stored only to be refused), SHA-256 on the fly.
+/// </summary>
+public sealed class StagingReader(Stream content, long limit) : IDisposable
+{
+    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public long Size { get; private set; }
+
+    /// <summary>The body was longer than the limit; reading stopped at the first byte too many.</summary>
+    public bool Exceeded { get; private set; }
+
+    /// <summary>Reads into <paramref name="buffer"/>; 0 at the end of the body, or once the limit is exceeded.</summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        if (Exceeded)
+        {
+            return 0;
+        }
+
+        var remaining = limit - Size;
+        var read = await content.ReadAsync(remaining < buffer.Length ? buffer[..(int)(remaining + 1)] : buffer, ct);
+        Size += read;
+        if (Size > limit)
+        {
+            Exceeded = true;
+            return 0;
+        }
+
+        hash.AppendData(buffer.Span[..read]);
+        return read;
+    }
+
+    public string Sha256Base64() => Convert.ToBase64String(hash.GetHashAndReset());
+
+    public void Dispose() => hash.Dispose();
 }

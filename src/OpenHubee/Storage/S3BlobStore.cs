@@ -80,33 +80,15 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         // One buffer, never larger than what the limit lets through: a 100 KB attachment rents ~100 KB, not a part.
         var bufferLength = limit < partSize ? (int)limit + 1 : partSize;
         var buffer = ArrayPool<byte>.Shared.Rent(bufferLength);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var body = new StagingReader(content, limit);
         string? uploadId = null;
         var parts = new List<PartETag>();
-        long size = 0;
         var filled = 0;
-        var exceeded = false;
         try
         {
-            while (true)
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(filled, bufferLength - filled), ct)) > 0)
             {
-                // Never ask for more than limit + 1 bytes in all: one byte too many is enough to refuse.
-                var room = bufferLength - filled;
-                var remaining = limit - size;
-                var read = await content.ReadAsync(buffer.AsMemory(filled, remaining < room ? (int)remaining + 1 : room), ct);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                size += read;
-                if (size > limit)
-                {
-                    exceeded = true;
-                    break;
-                }
-
-                hash.AppendData(buffer, filled, read);
                 filled += read;
                 if (filled == partSize)
                 {
@@ -116,7 +98,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 }
             }
 
-            if (uploadId is not null && filled > 0 && !exceeded)
+            if (uploadId is not null && filled > 0 && !body.Exceeded)
             {
                 parts.Add(await UploadPartAsync(objectKey, uploadId, parts.Count + 1, buffer, filled, ct));
                 filled = 0;
@@ -133,8 +115,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             throw;
         }
 
-        var digest = Convert.ToBase64String(hash.GetHashAndReset());
-        if (exceeded)
+        var size = body.Size;
+        var digest = body.Sha256Base64();
+        if (body.Exceeded)
         {
             // Refused whatever happens next: free the buffer and the parts now rather than at discard.
             ArrayPool<byte>.Shared.Return(buffer);
