@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpenHubee.Bench;
 
-// dotnet run -c Release --project bench/OpenHubee.Bench -- p1|p5 [--size-mib 1024] [--runs 3] [--no-write] [--no-build] [--keep]
+// dotnet run -c Release --project bench/OpenHubee.Bench -- p1|p5 [--size-mib 1024] [--runs 3] [--cases N] [--requests N] [--postgres [CONNECTION]] [--no-write] [--no-build] [--keep]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
@@ -14,7 +14,10 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           --size-mib N  (p1) payload size in MiB (default 1024 = 1 GiB, the size P1 is defined for)
           --runs N      (p1) repetitions, the median is reported (default 3)
           --cases N     (p5) cases seeded (default 100000, the number P5 is defined for)
-          --requests N  (p5) timed requests (default 200)
+          --requests N  (p5) timed requests in all, spread over the scenarios (default 520)
+          --postgres [CONNECTION]
+                        (p5) on PostgreSQL instead of SQLite: a server's connection string without database
+                        (a throw-away database is created and dropped), or none to start .ci/postgres.sh's cluster
           --no-write    print the report only, do not add it to docs/benchmarks.md
           --no-build    use the Release builds already in bin/
           --keep        keep the temporary folder (payload, data folder, logs)
@@ -32,6 +35,7 @@ for (var i = 1; i < args.Length; i++)
         case "--runs": options.Runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--cases": p5.Cases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--requests": p5.Requests = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--postgres": p5.Postgres = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : ""; break;
         case "--no-write": options.WriteReport = p5.WriteReport = false; break;
         case "--no-build": options.Build = p5.Build = false; break;
         case "--keep": options.Keep = p5.Keep = true; break;

@@ -29,6 +29,7 @@ var app = builder.Build();
 
 await app.InitializeDatabaseAsync();
 
+app.UseServerTiming();
 app.UseMiddleware<ApiErrorMiddleware>();
 app.UseRateLimiter();
 app.UseAuthentication();

@@ -55,8 +55,10 @@ public static class HubHosting
         services.AddHttpContextAccessor();
 
         // Each provider has its own migrations assembly (src/OpenHubee.Migrations.*), configured the same way by the EF tools.
-        services.AddDbContext<HubDbContext>(db =>
+        services.AddSingleton<ServerTimingDbInterceptor>();
+        services.AddDbContext<HubDbContext>((provider, db) =>
         {
+            db.AddInterceptors(provider.GetRequiredService<ServerTimingDbInterceptor>());
             if (options.IsSqlite)
             {
                 db.UseHubSqlite(options.ConnectionString);
