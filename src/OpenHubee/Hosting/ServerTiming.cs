@@ -36,14 +36,22 @@ public sealed class ServerTimingMiddleware(RequestDelegate next)
 /// <summary>What one request spent so far; database time is added by <see cref="ServerTimingDbInterceptor"/>.</summary>
 public sealed class ServerTimingFeature(long start)
 {
+    // A request runs its commands one after the other (a DbContext allows no parallel commands), so one pending
+    // start is enough; Interlocked because the awaits may resume on other threads.
+    private long commandStart;
     private long dbTicks;
     private int dbCommands;
 
-    public void AddDatabase(TimeSpan duration)
+    public void CommandStarted() => Interlocked.Exchange(ref commandStart, Stopwatch.GetTimestamp());
+
+    public void CommandEnded()
     {
-        // A request may run commands from several threads one after the other, never at once; Interlocked keeps it simple.
-        Interlocked.Add(ref dbTicks, duration.Ticks);
-        Interlocked.Increment(ref dbCommands);
+        var started = Interlocked.Exchange(ref commandStart, 0);
+        if (started != 0)
+        {
+            Interlocked.Add(ref dbTicks, Stopwatch.GetElapsedTime(started).Ticks);
+            Interlocked.Increment(ref dbCommands);
+        }
     }
 
     public string Header()
@@ -55,41 +63,88 @@ public sealed class ServerTimingFeature(long start)
 }
 
 /// <summary>
-/// Adds each database command's time to the current request's <see cref="ServerTimingFeature"/>: readers from their
-/// execution to their disposal (rows read included), other commands until they return. Outside a request (jobs),
-/// does nothing.
+/// Adds each database command's time to the current request's <see cref="ServerTimingFeature"/>: a query from its
+/// execution to its reader's disposal (rows read included), other commands until they return. Outside a request
+/// (jobs), does nothing.
 /// </summary>
 public sealed class ServerTimingDbInterceptor(IHttpContextAccessor http) : DbCommandInterceptor
 {
     private ServerTimingFeature? Current => http.HttpContext?.Features.Get<ServerTimingFeature>();
 
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Current?.CommandStarted();
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Current?.CommandStarted();
+        return ValueTask.FromResult(result);
+    }
+
     public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
     {
-        Current?.AddDatabase(eventData.Duration);
+        Current?.CommandEnded();
         return result;
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Current?.CommandStarted();
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Current?.CommandStarted();
+        return ValueTask.FromResult(result);
     }
 
     public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
     {
-        Current?.AddDatabase(eventData.Duration);
+        Current?.CommandEnded();
         return result;
     }
 
     public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Current?.AddDatabase(eventData.Duration);
+        Current?.CommandEnded();
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Current?.CommandStarted();
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
+        CancellationToken cancellationToken = default)
+    {
+        Current?.CommandStarted();
         return ValueTask.FromResult(result);
     }
 
     public override object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
     {
-        Current?.AddDatabase(eventData.Duration);
+        Current?.CommandEnded();
         return result;
     }
 
     public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
     {
-        Current?.AddDatabase(eventData.Duration);
+        Current?.CommandEnded();
         return ValueTask.FromResult(result);
+    }
+
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Current?.CommandEnded();
+
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Current?.CommandEnded();
+        return Task.CompletedTask;
     }
 }
