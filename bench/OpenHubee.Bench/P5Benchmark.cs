@@ -277,7 +277,8 @@ public static partial class P5Benchmark
                 var @case = new Case
                 {
                     Id = NewId(), FolderId = folder.Id, Position = 0, ProcessCode = "EtatCivil", RecipientOrganizationId = limoges.Id,
-                    ExternalId = external, Status = status, AccessMode = AccessMode.Portail, CreateDateTime = created, UpdateDateTime = updated,
+                    ExternalId = external, ApplicantFirstName = folder.ApplicantFirstName, ApplicantLastName = folder.ApplicantLastName,
+                    Status = status, AccessMode = AccessMode.Portail, CreateDateTime = created, UpdateDateTime = updated,
                     TransmissionDateTime = transmitted, StatusDateTime = updated, CloseDateTime = status == CaseStatus.Closed ? updated : null,
                 };
                 db.Folders.Add(folder);
