@@ -41,7 +41,8 @@ public sealed class IndexModel(HubDbContext db, PortalDesk desk) : PageModel
     [BindProperty(SupportsGet = true, Name = "tri")] public string? Sort { get; set; }
     [BindProperty(SupportsGet = true, Name = "ordre")] public string? Order { get; set; }
     [BindProperty(SupportsGet = true, Name = "taille")] public int Size { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; }
+    // From the query string only: Razor Pages' route values hold a "page" too (the page's path), which would win.
+    [BindProperty(SupportsGet = true, Name = "page"), FromQuery(Name = "page")] public int PageNumber { get; set; }
 
     public Tab Current { get; private set; } = Tabs[0];
     public IReadOnlyList<Row> Rows { get; private set; } = [];
