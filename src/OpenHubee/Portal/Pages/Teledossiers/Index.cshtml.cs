@@ -17,6 +17,8 @@ public sealed class IndexModel(HubDbContext db, PortalDesk desk) : PageModel
 {
     public sealed record Row(Guid Id, string Status, string ProcessName, string LastName, string FirstName, string Number, DateTimeOffset? Transmitted, DateTimeOffset? Updated);
 
+    private sealed record ListRow(Guid Id, string Status, string ProcessCode, string LastName, string FirstName, string Number, DateTimeOffset? Transmitted, DateTimeOffset? Updated);
+
     public sealed record Tab(string Key, string Label, string[] Statuses, string? Status);
 
     public static readonly IReadOnlyList<Tab> Tabs =
@@ -115,11 +117,9 @@ public sealed class IndexModel(HubDbContext db, PortalDesk desk) : PageModel
                 || EF.Functions.Like(c.ApplicantFirstName, pattern, "\\"));
         }
 
-        Total = await cases.CountAsync(ct);
-        PageNumber = Math.Min(PageNumber, PageCount);
         var ascending = Order == "asc";
         var byUpdate = Sort == "maj";
-        cases = (byUpdate, ascending) switch
+        IQueryable<Case> Ordered(bool up) => (byUpdate, up) switch
         {
             (true, true) => cases.OrderBy(c => c.UpdateDateTime).ThenBy(c => c.Id),
             (true, false) => cases.OrderByDescending(c => c.UpdateDateTime).ThenByDescending(c => c.Id),
@@ -127,12 +127,46 @@ public sealed class IndexModel(HubDbContext db, PortalDesk desk) : PageModel
             _ => cases.OrderByDescending(c => c.TransmissionDateTime).ThenByDescending(c => c.Id),
         };
 
-        var page = await cases.Skip((PageNumber - 1) * Size).Take(Size)
-            .Select(c => new { c.Id, c.Status, c.ProcessCode, c.ApplicantLastName, c.ApplicantFirstName, c.ExternalId, c.TransmissionDateTime, c.UpdateDateTime })
+        Task<List<ListRow>> RowsAsync(bool up, int skip, int take) => Ordered(up).Skip(skip).Take(take)
+            .Select(c => new ListRow(c.Id, c.Status, c.ProcessCode, c.ApplicantLastName, c.ApplicantFirstName, c.ExternalId, c.TransmissionDateTime, c.UpdateDateTime))
             .ToListAsync(ct);
+
+        // Each query below walks the list's indexes (HubDbContext, P5); what is left to save is walks.
+        List<ListRow> page;
+        if (PageNumber == 1)
+        {
+            // The first page does not depend on the count: read it first, and when it is not full it holds every
+            // match, so there is nothing left to count (a search that finds a few télédossiers reads them once).
+            page = await RowsAsync(ascending, 0, Size);
+            Total = page.Count < Size ? page.Count : await cases.CountAsync(ct);
+        }
+        else
+        {
+            Total = await cases.CountAsync(ct);
+            PageNumber = Math.Min(PageNumber, PageCount);
+            var skip = (PageNumber - 1) * Size;
+            var take = Math.Min(Size, Total - skip);
+            if (take <= 0)
+            {
+                page = [];
+            }
+            else if (skip > Total - skip - take)
+            {
+                // Past the middle, the same rows are nearer the other end: read them in the opposite order (the order
+                // is total, Id breaking ties, so it is the exact reverse) and turn them back, so that OFFSET walks at
+                // most half of the matches, and the last page none.
+                page = await RowsAsync(!ascending, Total - skip - take, take);
+                page.Reverse();
+            }
+            else
+            {
+                page = await RowsAsync(ascending, skip, take);
+            }
+        }
+
         var names = processes.ToDictionary(p => p.Code, p => p.Name);
-        Rows = page.Select(c => new Row(c.Id, c.Status, names.GetValueOrDefault(c.ProcessCode, c.ProcessCode), c.ApplicantLastName, c.ApplicantFirstName,
-            c.ExternalId, c.TransmissionDateTime, c.UpdateDateTime)).ToList();
+        Rows = page.Select(c => new Row(c.Id, c.Status, names.GetValueOrDefault(c.ProcessCode, c.ProcessCode), c.LastName, c.FirstName,
+            c.Number, c.Transmitted, c.Updated)).ToList();
         return Page();
     }
 
