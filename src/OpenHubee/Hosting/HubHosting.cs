@@ -56,12 +56,18 @@ public static class HubHosting
 
         // Each provider has its own migrations assembly (src/OpenHubee.Migrations.*), configured the same way by the EF tools.
         services.AddSingleton<ServerTimingDbInterceptor>();
+        var mmap = builder.Configuration.GetValue("OpenHubee:Database:SqliteMmapMiB", 256L);
+        var memoryMap = options.IsSqlite && mmap > 0 ? new SqliteMemoryMapInterceptor(mmap * 1024 * 1024) : null;
         services.AddDbContext<HubDbContext>((provider, db) =>
         {
             db.AddInterceptors(provider.GetRequiredService<ServerTimingDbInterceptor>());
             if (options.IsSqlite)
             {
                 db.UseHubSqlite(options.ConnectionString);
+                if (memoryMap is not null)
+                {
+                    db.AddInterceptors(memoryMap);
+                }
             }
             else if (options.DatabaseProvider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
             {
