@@ -7,6 +7,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
+using static OpenHubee.Bench.Measure;
+
 namespace OpenHubee.Bench;
 
 public sealed class P1Options
@@ -298,7 +300,6 @@ public static class P1Benchmark
     }
 
     /// <summary>The machine is shared: the 1/5/15-minute load averages tell how busy it was around the runs.</summary>
-    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static async Task<string> Report(P1Options options, string root, List<P1Run> runs, string loadBefore, string loadAfter)
     {

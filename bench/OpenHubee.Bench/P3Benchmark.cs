@@ -16,7 +16,7 @@ public sealed class P3Options
     public int Senders { get; set; } = 8;
     public int AttachmentBytes { get; set; } = 100 * 1024;
 
-    /// <summary>A PostgreSQL connection string without database (e.g. the one .ci/postgres.sh prints); null = SQLite.</summary>
+    /// <summary>A PostgreSQL connection string without database; "" = .ci/postgres.sh's cluster; null = SQLite.</summary>
     public string? Postgres { get; set; }
 
     public bool WriteReport { get; set; } = true;
@@ -51,7 +51,9 @@ public static class P3Benchmark
         var root = Repo.Root();
         var work = Path.Combine(Path.GetTempPath(), "openhubee-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(work);
-        var database = options.Postgres is null ? "SQLite (embedded default)" : "PostgreSQL";
+        var postgres = await BenchPostgres.ResolveAsync(root, options.Postgres);
+        var database = postgres is null ? "SQLite (embedded default)" : "PostgreSQL " + await BenchPostgres.VersionAsync(postgres);
+        var databaseName = "openhubee_p3_" + Guid.NewGuid().ToString("N")[..8];
         Console.WriteLine($"P3 on {database}: {options.Senders} senders, {options.WarmupSeconds} s warm-up + {options.DurationSeconds} s, work folder {work}");
         try
         {
@@ -69,10 +71,10 @@ public static class P3Benchmark
                 ["OpenHubee__DemoData__PortalAccounts"] = "false",
                 ["OpenHubee__DemoBanner"] = "false",
             };
-            if (options.Postgres is not null)
+            if (postgres is not null)
             {
                 environment["OpenHubee__Database__Provider"] = "Postgres";
-                environment["ConnectionStrings__OpenHubee"] = $"{options.Postgres};Database=openhubee_p3_{Guid.NewGuid():N}";
+                environment["ConnectionStrings__OpenHubee"] = $"{postgres};Database={databaseName}";
             }
 
             await using var server = await ServerProcess.StartAsync("OpenHubEE", hubDll, [], environment, Path.Combine(work, "openhubee.log"));
@@ -101,6 +103,10 @@ public static class P3Benchmark
             if (!options.Keep)
             {
                 Directory.Delete(work, recursive: true);
+                if (postgres is not null)
+                {
+                    await BenchPostgres.DropDatabaseAsync(postgres, databaseName);
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpenHubee.Bench;
 
-// dotnet run -c Release --project bench/OpenHubee.Bench -- p1|p3|p5 [--size-mib 1024] [--runs 3] [--no-write] [--no-build] [--keep]
+// dotnet run -c Release --project bench/OpenHubee.Bench -- p1|p3|p5 [--size-mib 1024] [--runs 3] [--cases N] [--requests N] [--seconds N] [--senders N] [--postgres [CONNECTION]] [--no-write] [--no-build] [--keep]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
@@ -15,10 +15,12 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           --size-mib N  (p1) payload size in MiB (default 1024 = 1 GiB, the size P1 is defined for)
           --runs N      (p1) repetitions, the median is reported (default 3)
           --cases N     (p5) cases seeded (default 100000, the number P5 is defined for)
-          --requests N  (p5) timed requests (default 200)
+          --requests N  (p5) timed requests in all, spread over the scenarios (default 520)
           --seconds N   (p3) measured duration (default 60, after a 10 s warm-up)
           --senders N   (p3) concurrent operator senders (default 8)
-          --postgres CS (p3) run on PostgreSQL: a connection string without database, e.g. the one .ci/postgres.sh prints
+          --postgres [CONNECTION]
+                        (p3, p5) on PostgreSQL instead of SQLite: a server's connection string without database
+                        (a throw-away database is created), or none to start .ci/postgres.sh's cluster
           --no-write    print the report only, do not add it to docs/benchmarks.md
           --no-build    use the Release builds already in bin/
           --keep        keep the temporary folder (payload, data folder, logs)
@@ -39,7 +41,7 @@ for (var i = 1; i < args.Length; i++)
         case "--requests": p5.Requests = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--seconds": p3.DurationSeconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--senders": p3.Senders = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--postgres": p3.Postgres = args[++i]; break;
+        case "--postgres": p5.Postgres = p3.Postgres = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : ""; break;
         case "--no-write": options.WriteReport = p5.WriteReport = p3.WriteReport = false; break;
         case "--no-build": options.Build = p5.Build = p3.Build = false; break;
         case "--keep": options.Keep = p5.Keep = p3.Keep = true; break;

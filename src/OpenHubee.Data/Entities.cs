@@ -130,6 +130,12 @@ public sealed class Case
     public Guid RecipientOrganizationId { get; set; }
     public Organization? Recipient { get; set; }
     public required string ExternalId { get; set; }
+    /// <summary>
+    /// Copies of the folder's applicant names (set at creation, never changed), so that the portal list can search
+    /// and show them from the case's own index without joining every case to its folder (quality target P5).
+    /// </summary>
+    public required string ApplicantFirstName { get; set; }
+    public required string ApplicantLastName { get; set; }
     public string Status { get; set; } = CaseStatus.HubeeReceived;
     public string? PartnerAttributes { get; set; }
     /// <summary>PORTAIL or API: the recipient's access mode when the case was notified (channel binding).</summary>

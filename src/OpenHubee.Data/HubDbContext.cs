@@ -87,9 +87,23 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options)
         {
             e.HasIndex(c => new { c.RecipientOrganizationId, c.ProcessCode, c.Status });
             e.HasIndex(c => c.ExternalId);
-            // The portal list (P5): an organisation's PORTAIL cases in transmission order, so that a page is read in
-            // index order instead of joining and sorting every case of the organisation.
-            e.HasIndex(c => new { c.RecipientOrganizationId, c.AccessMode, c.TransmissionDateTime, c.Id });
+            // The portal list (P5, PortalDesk.Visible + Teledossiers/Index): every filter of the list is on
+            // (recipient, PORTAIL) first, then on the columns below, so that counting, searching and skipping to a
+            // page read only these narrow indexes and never the table, nor the folders.
+            // - the count of a tab or a démarche: seeks on (process, status), the transmission date for the period;
+            e.HasIndex(c => new { c.RecipientOrganizationId, c.AccessMode, c.ProcessCode, c.Status, c.TransmissionDateTime })
+                .HasDatabaseName("IX_Cases_PortalList_Count");
+            // - a page in transmission order (the default sort), and the search by number or name (LIKE '%…%', which
+            //   no index can seek): the whole row of the list but the update date, so that OFFSET and the search's
+            //   count walk the index alone;
+            e.HasIndex(c => new
+            {
+                c.RecipientOrganizationId, c.AccessMode, c.TransmissionDateTime, c.Id, c.ProcessCode, c.Status, c.ExternalId,
+                c.ApplicantLastName, c.ApplicantFirstName,
+            }).HasDatabaseName("IX_Cases_PortalList_Transmission");
+            // - a page in update order (the other sort).
+            e.HasIndex(c => new { c.RecipientOrganizationId, c.AccessMode, c.UpdateDateTime, c.Id, c.ProcessCode, c.Status })
+                .HasDatabaseName("IX_Cases_PortalList_Update");
             e.HasOne(c => c.Recipient).WithMany().HasForeignKey(c => c.RecipientOrganizationId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(c => c.Events).WithOne(ev => ev.Case).HasForeignKey(ev => ev.CaseId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -30,7 +30,8 @@ var app = builder.Build();
 
 await app.InitializeDatabaseAsync();
 
-// First: everything after it (cookies, rate limits, audit) sees the client's scheme and address.
+app.UseServerTiming();
+// Before everything else: cookies, rate limits and the audit log see the client's scheme and address.
 app.UseReverseProxySupport();
 app.UseMiddleware<ApiErrorMiddleware>();
 app.UseRateLimiter();

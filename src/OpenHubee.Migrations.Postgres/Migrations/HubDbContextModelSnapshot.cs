@@ -307,6 +307,14 @@ namespace OpenHubee.Migrations.Postgres.Migrations
                     b.Property<string>("AccessMode")
                         .HasColumnType("text");
 
+                    b.Property<string>("ApplicantFirstName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ApplicantLastName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset?>("CloseDateTime")
                         .HasColumnType("timestamp with time zone");
 
@@ -354,7 +362,14 @@ namespace OpenHubee.Migrations.Postgres.Migrations
 
                     b.HasIndex("RecipientOrganizationId", "ProcessCode", "Status");
 
-                    b.HasIndex("RecipientOrganizationId", "AccessMode", "TransmissionDateTime", "Id");
+                    b.HasIndex("RecipientOrganizationId", "AccessMode", "ProcessCode", "Status", "TransmissionDateTime")
+                        .HasDatabaseName("IX_Cases_PortalList_Count");
+
+                    b.HasIndex("RecipientOrganizationId", "AccessMode", "UpdateDateTime", "Id", "ProcessCode", "Status")
+                        .HasDatabaseName("IX_Cases_PortalList_Update");
+
+                    b.HasIndex("RecipientOrganizationId", "AccessMode", "TransmissionDateTime", "Id", "ProcessCode", "Status", "ExternalId", "ApplicantLastName", "ApplicantFirstName")
+                        .HasDatabaseName("IX_Cases_PortalList_Transmission");
 
                     b.ToTable("Cases");
                 });

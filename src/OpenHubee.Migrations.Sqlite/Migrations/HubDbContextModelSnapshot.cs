@@ -293,6 +293,14 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
                     b.Property<string>("AccessMode")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ApplicantFirstName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApplicantLastName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CloseDateTime")
                         .HasColumnType("INTEGER");
 
@@ -340,7 +348,14 @@ namespace OpenHubee.Migrations.Sqlite.Migrations
 
                     b.HasIndex("RecipientOrganizationId", "ProcessCode", "Status");
 
-                    b.HasIndex("RecipientOrganizationId", "AccessMode", "TransmissionDateTime", "Id");
+                    b.HasIndex("RecipientOrganizationId", "AccessMode", "ProcessCode", "Status", "TransmissionDateTime")
+                        .HasDatabaseName("IX_Cases_PortalList_Count");
+
+                    b.HasIndex("RecipientOrganizationId", "AccessMode", "UpdateDateTime", "Id", "ProcessCode", "Status")
+                        .HasDatabaseName("IX_Cases_PortalList_Update");
+
+                    b.HasIndex("RecipientOrganizationId", "AccessMode", "TransmissionDateTime", "Id", "ProcessCode", "Status", "ExternalId", "ApplicantLastName", "ApplicantFirstName")
+                        .HasDatabaseName("IX_Cases_PortalList_Transmission");
 
                     b.ToTable("Cases");
                 });

@@ -19,6 +19,9 @@ public sealed class HubOptions
 
     /// <summary>SQLite's synchronous setting: Normal (default; survives a killed process) or Full (also a power cut). See docs/operations.md.</summary>
     public string SqliteSynchronous { get; init; } = "Normal";
+
+    /// <summary>SQLite's mmap_size (OpenHubee:Database:SqliteMmapMiB, 256 by default; 0 = off).</summary>
+    public long SqliteMemoryMapBytes { get; init; }
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
     public string BlobDirectory => Path.Combine(DataDirectory, "blobs");
     public bool IsSqlite => DatabaseProvider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase);
@@ -44,6 +47,7 @@ public sealed class HubOptions
             ConnectionString = connection,
             DemoData = configuration.GetValue("OpenHubee:DemoData", !environment.IsProduction()),
             SqliteSynchronous = configuration["OpenHubee:Database:SqliteSynchronous"] ?? "Normal",
+            SqliteMemoryMapBytes = configuration.GetValue("OpenHubee:Database:SqliteMmapMiB", 256L) * 1024 * 1024,
         };
     }
 }
@@ -59,11 +63,13 @@ public static class HubHosting
         services.AddHttpContextAccessor();
 
         // Each provider has its own migrations assembly (src/OpenHubee.Migrations.*), configured the same way by the EF tools.
-        services.AddDbContext<HubDbContext>(db =>
+        services.AddSingleton<ServerTimingDbInterceptor>();
+        services.AddDbContext<HubDbContext>((provider, db) =>
         {
+            db.AddInterceptors(provider.GetRequiredService<ServerTimingDbInterceptor>());
             if (options.IsSqlite)
             {
-                db.UseHubSqlite(options.ConnectionString, options.SqliteSynchronous);
+                db.UseHubSqlite(options.ConnectionString, options.SqliteSynchronous, options.SqliteMemoryMapBytes);
             }
             else if (options.DatabaseProvider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
             {

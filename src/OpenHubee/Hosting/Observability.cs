@@ -38,6 +38,17 @@ public static class Observability
         return builder;
     }
 
+    /// <summary>The <c>Server-Timing</c> header (see <see cref="ServerTimingMiddleware"/>): first in the pipeline, so that it times everything.</summary>
+    public static WebApplication UseServerTiming(this WebApplication app)
+    {
+        if (app.Configuration.GetValue("OpenHubee:ServerTiming", true))
+        {
+            app.UseMiddleware<ServerTimingMiddleware>();
+        }
+
+        return app;
+    }
+
     public static WebApplication MapObservability(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).ExcludeFromDescription();

@@ -99,6 +99,8 @@ public sealed class HubExchange(HubDbContext db, Notifier notifier, IBlobStore b
                 RecipientOrganizationId = recipient.Id,
                 Recipient = recipient,
                 ExternalId = c.ExternalId,
+                ApplicantFirstName = folder.ApplicantFirstName,
+                ApplicantLastName = folder.ApplicantLastName,
                 PartnerAttributes = c.PartnerAttributes,
                 CreateDateTime = now,
                 StatusDateTime = now,

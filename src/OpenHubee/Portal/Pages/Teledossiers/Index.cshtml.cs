@@ -17,6 +17,8 @@ public sealed class IndexModel(HubDbContext db, PortalDesk desk) : PageModel
 {
     public sealed record Row(Guid Id, string Status, string ProcessName, string LastName, string FirstName, string Number, DateTimeOffset? Transmitted, DateTimeOffset? Updated);
 
+    private sealed record ListRow(Guid Id, string Status, string ProcessCode, string LastName, string FirstName, string Number, DateTimeOffset? Transmitted, DateTimeOffset? Updated);
+
     public sealed record Tab(string Key, string Label, string[] Statuses, string? Status);
 
     public static readonly IReadOnlyList<Tab> Tabs =
@@ -41,7 +43,8 @@ public sealed class IndexModel(HubDbContext db, PortalDesk desk) : PageModel
     [BindProperty(SupportsGet = true, Name = "tri")] public string? Sort { get; set; }
     [BindProperty(SupportsGet = true, Name = "ordre")] public string? Order { get; set; }
     [BindProperty(SupportsGet = true, Name = "taille")] public int Size { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; }
+    // From the query string only: Razor Pages' route values hold a "page" too (the page's path), which would win.
+    [BindProperty(SupportsGet = true, Name = "page"), FromQuery(Name = "page")] public int PageNumber { get; set; }
 
     public Tab Current { get; private set; } = Tabs[0];
     public IReadOnlyList<Row> Rows { get; private set; } = [];
@@ -68,13 +71,15 @@ public sealed class IndexModel(HubDbContext db, PortalDesk desk) : PageModel
         await desk.CollectAsync(user, ct);
 
         var visible = desk.Visible(user).AsNoTracking();
-        var codes = await visible.Select(c => c.ProcessCode).Distinct().ToListAsync(ct);
-        if (!user.SeesAllProcesses)
-        {
-            codes = codes.Union(user.Habilitations).Distinct().ToList();
-        }
 
-        var processes = await db.Processes.AsNoTracking().Where(p => codes.Contains(p.Code)).ToListAsync(ct);
+        // The démarche filter's options: the démarches of the visible cases, and an agent's habilitations. An agent's
+        // visible cases are within their habilitations, so theirs are the habilitations alone; an administrator's are
+        // found with one index seek per démarche of the hub rather than by reading every case (P5).
+        var habilitations = user.Habilitations.ToList();
+        var options = user.SeesAllProcesses
+            ? db.Processes.Where(p => visible.Any(c => c.ProcessCode == p.Code))
+            : db.Processes.Where(p => habilitations.Contains(p.Code));
+        var processes = await options.AsNoTracking().Select(p => new { p.Code, p.Name, p.AuthorizedAwaiting }).ToListAsync(ct);
         Processes = processes.OrderBy(p => p.Name, StringComparer.CurrentCulture).Select(p => (p.Code, p.Name)).ToList();
         AnyAwaitingAllowed = processes.Any(p => p.AuthorizedAwaiting);
 
@@ -106,16 +111,15 @@ public sealed class IndexModel(HubDbContext db, PortalDesk desk) : PageModel
         if (Search?.Trim() is { Length: > 0 } q)
         {
             var pattern = "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            // The case's own copies of the applicant names: the search reads the list's index, not every folder.
             cases = cases.Where(c => EF.Functions.Like(c.ExternalId, pattern, "\\")
-                || EF.Functions.Like(c.Folder!.ApplicantLastName, pattern, "\\")
-                || EF.Functions.Like(c.Folder!.ApplicantFirstName, pattern, "\\"));
+                || EF.Functions.Like(c.ApplicantLastName, pattern, "\\")
+                || EF.Functions.Like(c.ApplicantFirstName, pattern, "\\"));
         }
 
-        Total = await cases.CountAsync(ct);
-        PageNumber = Math.Min(PageNumber, PageCount);
         var ascending = Order == "asc";
         var byUpdate = Sort == "maj";
-        cases = (byUpdate, ascending) switch
+        IQueryable<Case> Ordered(bool up) => (byUpdate, up) switch
         {
             (true, true) => cases.OrderBy(c => c.UpdateDateTime).ThenBy(c => c.Id),
             (true, false) => cases.OrderByDescending(c => c.UpdateDateTime).ThenByDescending(c => c.Id),
@@ -123,12 +127,46 @@ public sealed class IndexModel(HubDbContext db, PortalDesk desk) : PageModel
             _ => cases.OrderByDescending(c => c.TransmissionDateTime).ThenByDescending(c => c.Id),
         };
 
-        var page = await cases.Skip((PageNumber - 1) * Size).Take(Size)
-            .Select(c => new { c.Id, c.Status, c.ProcessCode, c.Folder!.ApplicantLastName, c.Folder.ApplicantFirstName, c.ExternalId, c.TransmissionDateTime, c.UpdateDateTime })
+        Task<List<ListRow>> RowsAsync(bool up, int skip, int take) => Ordered(up).Skip(skip).Take(take)
+            .Select(c => new ListRow(c.Id, c.Status, c.ProcessCode, c.ApplicantLastName, c.ApplicantFirstName, c.ExternalId, c.TransmissionDateTime, c.UpdateDateTime))
             .ToListAsync(ct);
+
+        // Each query below walks the list's indexes (HubDbContext, P5); what is left to save is walks.
+        List<ListRow> page;
+        if (PageNumber == 1)
+        {
+            // The first page does not depend on the count: read it first, and when it is not full it holds every
+            // match, so there is nothing left to count (a search that finds a few télédossiers reads them once).
+            page = await RowsAsync(ascending, 0, Size);
+            Total = page.Count < Size ? page.Count : await cases.CountAsync(ct);
+        }
+        else
+        {
+            Total = await cases.CountAsync(ct);
+            PageNumber = Math.Min(PageNumber, PageCount);
+            var skip = (PageNumber - 1) * Size;
+            var take = Math.Min(Size, Total - skip);
+            if (take <= 0)
+            {
+                page = [];
+            }
+            else if (skip > Total - skip - take)
+            {
+                // Past the middle, the same rows are nearer the other end: read them in the opposite order (the order
+                // is total, Id breaking ties, so it is the exact reverse) and turn them back, so that OFFSET walks at
+                // most half of the matches, and the last page none.
+                page = await RowsAsync(!ascending, Total - skip - take, take);
+                page.Reverse();
+            }
+            else
+            {
+                page = await RowsAsync(ascending, skip, take);
+            }
+        }
+
         var names = processes.ToDictionary(p => p.Code, p => p.Name);
-        Rows = page.Select(c => new Row(c.Id, c.Status, names.GetValueOrDefault(c.ProcessCode, c.ProcessCode), c.ApplicantLastName, c.ApplicantFirstName,
-            c.ExternalId, c.TransmissionDateTime, c.UpdateDateTime)).ToList();
+        Rows = page.Select(c => new Row(c.Id, c.Status, names.GetValueOrDefault(c.ProcessCode, c.ProcessCode), c.LastName, c.FirstName,
+            c.Number, c.Transmitted, c.Updated)).ToList();
         return Page();
     }
 
