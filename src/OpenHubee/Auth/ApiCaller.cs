@@ -49,9 +49,10 @@ public static class ApiCallerExtensions
             var db = http.RequestServices.GetRequiredService<HubDbContext>();
             var client = await db.ApiClients.AsNoTracking()
                 .Where(c => c.ClientId == clientId)
-                .Select(c => new { c.Scope, c.OrganizationId, c.Organization!.Type, c.Organization.CompanyRegister, c.Organization.BranchCode, c.SubscriptionId, ProcessCode = (string?)c.Subscription!.ProcessCode })
+                .Select(c => new { c.Scope, c.OrganizationId, c.Organization!.Type, c.Organization.CompanyRegister, c.Organization.BranchCode, c.SubscriptionId, ProcessCode = (string?)c.Subscription!.ProcessCode, c.SecretRegeneratedDateTime })
                 .FirstOrDefaultAsync(http.RequestAborted);
-            if (client is null)
+            // A token obtained with a secret that has since been regenerated is revoked (TokenServer.SecretStampClaim).
+            if (client is null || (result.Principal!.GetClaim(TokenServer.SecretStampClaim) ?? "0") != TokenServer.SecretStamp(client.SecretRegeneratedDateTime))
             {
                 return Results.Json(new ApiErrorBody([new ApiErrorItem(900901, ApiMessages.InvalidCredentials)]), statusCode: 401);
             }

@@ -15,7 +15,6 @@ namespace OpenHubee.Auth;
 public sealed class ApiClientService(
     HubDbContext db,
     IOpenIddictApplicationManager applications,
-    IOpenIddictTokenManager tokens,
     IDataProtectionProvider dataProtection,
     AuditLog audit,
     TimeProvider clock)
@@ -98,14 +97,12 @@ public sealed class ApiClientService(
         await applications.PopulateAsync(descriptor, application, ct);
         descriptor.ClientSecret = newSecret;
         await applications.UpdateAsync(application, descriptor, ct);
-        var applicationId = await applications.GetIdAsync(application, ct);
-        if (applicationId is not null)
-        {
-            await tokens.RevokeByApplicationIdAsync(applicationId, ct);
-        }
-
         client.ProtectedSecret = protector.Protect(newSecret);
-        client.SecretRegeneratedDateTime = clock.GetUtcNow();
+        // A new secret stamp: every token obtained before is refused from now on (TokenServer.SecretStampClaim). It must
+        // differ from the previous one once stored, even when the clock has barely moved: databases keep 0.1 ms (SQLite
+        // here) or 1 µs (PostgreSQL), so the new stamp is at least 1 ms after the previous one.
+        var now = clock.GetUtcNow();
+        client.SecretRegeneratedDateTime = client.SecretRegeneratedDateTime is { } previous && now < previous.AddMilliseconds(1) ? previous.AddMilliseconds(1) : now;
         audit.Add(client.OrganizationId, actor, "API_SECRET_REGENERATED", client.ClientId);
         await db.SaveChangesAsync(ct);
         return newSecret;

@@ -21,6 +21,17 @@ public static class TokenServer
 {
     private const string GrantedScopeItem = "OpenHubee.GrantedScope";
 
+    /// <summary>
+    /// The claim that ties an access token to the client secret it was obtained with: the time of the client's last
+    /// secret regeneration (ticks), compared by <see cref="ApiCallerExtensions"/> with the client's current one at each
+    /// call. A regeneration therefore revokes every earlier token at once, on every node, without storing tokens or
+    /// reading a token entry per call (which cost a sixth of the service's CPU in the P3 benchmark).
+    /// </summary>
+    public const string SecretStampClaim = "openhubee_secret";
+
+    public static string SecretStamp(DateTimeOffset? secretRegeneratedDateTime) =>
+        (secretRegeneratedDateTime?.UtcTicks ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static IServiceCollection AddTokenServer(this IServiceCollection services, IConfiguration configuration)
     {
         var lifetime = TimeSpan.FromSeconds(configuration.GetValue("OpenHubee:AccessTokenLifetimeSeconds", 3600));
@@ -34,6 +45,8 @@ public static class TokenServer
                 o.SetAccessTokenLifetime(lifetime);
                 // HubEE tokens are plain signed JWTs; clients only read access_token.
                 o.DisableAccessTokenEncryption();
+                // Self-contained tokens: revocation is the secret stamp's job (SecretStampClaim), not a token table.
+                o.DisableTokenStorage();
                 o.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
 
                 // Scopes are case-insensitive for HubEE clients ("scope=si" works on the original hub).
@@ -77,8 +90,6 @@ public static class TokenServer
             {
                 o.UseLocalServer();
                 o.UseAspNetCore();
-                // Each token is checked against its stored entry, so regenerating a secret revokes at once.
-                o.EnableTokenEntryValidation();
             });
 
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeyConfigurator>();
@@ -111,6 +122,7 @@ public static class TokenServer
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, client.ClientId);
         identity.SetClaim(Claims.Name, client.ClientId);
+        identity.SetClaim(SecretStampClaim, SecretStamp(client.SecretRegeneratedDateTime));
         identity.SetScopes(client.Scope);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         http.Items[GrantedScopeItem] = client.Scope;

@@ -126,6 +126,13 @@ public sealed class AdminApiTests : IClassFixture<HubFactory>
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         (await db.AuditEntries.AnyAsync(a => a.Action == "API_SECRET_RETRIEVED" && a.Target == "demo-limoges-etatcivil" && a.Actor == "api:demo-admin")).ShouldBeTrue();
         (await db.AuditEntries.AnyAsync(a => a.Action == "API_SECRET_REGENERATED" && a.Target == "demo-limoges-etatcivil" && a.Actor == "api:demo-admin")).ShouldBeTrue();
+
+        // A second regeneration at the same instant (the test clock has not moved) revokes the tokens of the first.
+        var again = await admin.PostAsync($"/admin/v1/subscriptions/{subscription}/credentials/regenerate", null);
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await renewed.GetAsync("/teledossiers/v1/notifications")).ShouldBeErrorAsync(HttpStatusCode.Unauthorized, Api.ApiMessages.InvalidCredentials, 900901);
+        var third = await hub.ClientForAsync("demo-limoges-etatcivil", (await again.JsonAsync()).GetProperty("clientSecret").GetString()!, "SI");
+        (await third.GetAsync("/teledossiers/v1/notifications")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
