@@ -30,6 +30,7 @@ public sealed class JobRunner(
         await RetentionAsync(ct);
         await PruneTokensAsync(ct);
         await CleanStagingAsync(ct);
+        await SweepOrphanBlobsAsync(ct);
         await DispatchMailsAsync(ct);
     }
 
@@ -350,6 +351,66 @@ public sealed class JobRunner(
     /// </summary>
     public Task<int> CleanStagingAsync(CancellationToken ct = default) =>
         blobs.CleanStagingAsync(clock.GetUtcNow().Subtract(options.StagingMaxAge), ct);
+
+    /// <summary>
+    /// Committed blobs that no attachment references: what a crash between storing the bytes and recording them
+    /// leaves (quality target R1), or a deletion interrupted after its database change. Once a day for the cluster;
+    /// only blobs older than the staging age are considered, so an upload being recorded right now is never taken.
+    /// Returns how many blobs were deleted, or null when another node has the day's run.
+    /// </summary>
+    public async Task<int?> SweepOrphanBlobsAsync(CancellationToken ct = default)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var now = clock.GetUtcNow();
+        var key = $"sweep-blobs:{SubscriptionLifecycle.ParisDay(now):yyyy-MM-dd}";
+        if (await db.JobClaims.AnyAsync(j => j.Key == key, ct))
+        {
+            return null;
+        }
+
+        db.JobClaims.Add(new JobClaim { Key = key, ClaimDateTime = now });
+        if (!await TrySaveAsync(db, ct))
+        {
+            return null;
+        }
+
+        var cutoff = now.Subtract(options.StagingMaxAge);
+        var deleted = 0;
+        var batch = new List<string>(500);
+        async Task FlushAsync()
+        {
+            var referenced = await db.Attachments.AsNoTracking().Where(a => a.BlobKey != null && batch.Contains(a.BlobKey))
+                .Select(a => a.BlobKey!).ToListAsync(ct);
+            foreach (var orphan in batch.Except(referenced, StringComparer.Ordinal))
+            {
+                await blobs.DeleteAsync(orphan, ct);
+                deleted++;
+            }
+
+            batch.Clear();
+        }
+
+        await foreach (var blob in blobs.ListAsync(ct))
+        {
+            if (blob.LastModified < cutoff)
+            {
+                batch.Add(blob.Key);
+                if (batch.Count == 500)
+                {
+                    await FlushAsync();
+                }
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await FlushAsync();
+        }
+
+        logger.LogInformation("Orphan blob sweep: {Deleted} blobs without an attachment deleted", deleted);
+        return deleted;
+    }
 
     /// <summary>Saves the claim with its effects; false when another node claimed the same unit first.</summary>
     private static async Task<bool> TrySaveAsync(HubDbContext db, CancellationToken ct)

@@ -59,7 +59,7 @@ public sealed class ScheduledWorkJob(JobRunner runner) : IJob
     }
 }
 
-/// <summary>Retention (purge, archiving, deletion), token pruning and staging cleanup.</summary>
+/// <summary>Retention (purge, archiving, deletion), token pruning, staging cleanup and the orphan blob sweep.</summary>
 [DisallowConcurrentExecution]
 public sealed class HousekeepingJob(JobRunner runner) : IJob
 {
@@ -68,5 +68,6 @@ public sealed class HousekeepingJob(JobRunner runner) : IJob
         await runner.RetentionAsync(cancellationToken);
         await runner.PruneTokensAsync(cancellationToken);
         await runner.CleanStagingAsync(cancellationToken);
+        await runner.SweepOrphanBlobsAsync(cancellationToken);
     }
 }

@@ -37,7 +37,13 @@ public interface IBlobStore
 
     /// <summary>Removes what interrupted uploads left in staging before <paramref name="olderThan"/>; returns how many.</summary>
     Task<int> CleanStagingAsync(DateTimeOffset olderThan, CancellationToken ct);
+
+    /// <summary>The committed blobs (not staging), with when they were written: what the orphan sweep checks.</summary>
+    IAsyncEnumerable<StoredBlob> ListAsync(CancellationToken ct);
 }
+
+/// <summary>A committed blob as the store lists it.</summary>
+public sealed record StoredBlob(string Key, DateTimeOffset LastModified);
 
 /// <summary>Blob keys, the same for every store.</summary>
 public static class BlobKeys
@@ -47,7 +53,9 @@ public static class BlobKeys
 
     /// <summary>Keys are generated ids (lower-case hex); anything else is refused so that no path or object name can be forged.</summary>
     public static string Check(string key) =>
-        key.Length >= 4 && key.All(char.IsAsciiHexDigitLower) ? key : throw new ArgumentException("Invalid blob key.", nameof(key));
+        IsValid(key) ? key : throw new ArgumentException("Invalid blob key.", nameof(key));
+
+    public static bool IsValid(string key) => key.Length >= 4 && key.All(char.IsAsciiHexDigitLower);
 }
 
 /// <summary>The embedded store: a folder under the data directory.</summary>
@@ -162,6 +170,22 @@ public sealed class LocalBlobStore : IBlobStore
         }
 
         return Task.FromResult(count);
+    }
+
+    public async IAsyncEnumerable<StoredBlob> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var files = new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true });
+        foreach (var file in files)
+        {
+            ct.ThrowIfCancellationRequested();
+            // Committed blobs are <root>/ab/cd/<key>; staging files (.tmp, under .staging) are the staging cleanup's.
+            if (BlobKeys.IsValid(file.Name) && file.Directory?.Parent?.Parent?.FullName == root)
+            {
+                yield return new StoredBlob(file.Name, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+            }
+        }
+
+        await Task.CompletedTask;
     }
 
     private string StagingPath(string key) => Path.Combine(staging, BlobKeys.Check(key) + ".tmp");

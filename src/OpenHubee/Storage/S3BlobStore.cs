@@ -295,6 +295,32 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         return count;
     }
 
+    public async IAsyncEnumerable<StoredBlob> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        string? token = null;
+        do
+        {
+            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = bucket,
+                Prefix = prefix.Length > 0 ? prefix : null,
+                ContinuationToken = token,
+            }, ct);
+            foreach (var item in page.S3Objects ?? [])
+            {
+                // Only this store's keys: other objects sharing the bucket or prefix are never touched.
+                var key = item.Key[prefix.Length..];
+                if (BlobKeys.IsValid(key) && item.LastModified is { } modified)
+                {
+                    yield return new StoredBlob(key, AsUtc(modified));
+                }
+            }
+
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (token is not null);
+    }
+
     public void Dispose() => s3.Dispose();
 
     private string ObjectKey(string key) => prefix + BlobKeys.Check(key);

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OpenHubee.Data;
 using OpenHubee.Tests.Infrastructure;
 
@@ -56,6 +57,31 @@ public sealed class ScheduledWorkTests
         osl = await hub.DilaAsync();
         await (await osl.GetAsync($"/teledossiers/v1/cases/{caseId}")).ShouldBeErrorAsync(HttpStatusCode.NotFound, "Case is not found");
         (await hub.WithDbAsync(db => db.Folders.AnyAsync(f => f.Id == folderId))).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task The_daily_sweep_deletes_blobs_no_attachment_references_and_keeps_the_others()
+    {
+        await using var hub = new HubFactory();
+        var osl = await hub.DilaAsync();
+        var (_, caseId, attachmentIds, content) = await HubApi.SendFolderAsync(osl, "ORPH-0001");
+        // What a crash between storing the bytes and recording them leaves: a committed blob nobody references.
+        var blobs = hub.Services.GetRequiredService<OpenHubee.Storage.IBlobStore>();
+        var orphan = await blobs.StageAsync(new MemoryStream([1, 2, 3]), 3, TestContext.Current.CancellationToken);
+        await blobs.CommitAsync(orphan, TestContext.Current.CancellationToken);
+        var jobs = hub.Jobs();
+
+        // Younger than a day: possibly an upload being recorded right now, so not touched.
+        (await jobs.SweepOrphanBlobsAsync()).ShouldBe(0);
+        hub.Clock.Advance(TimeSpan.FromDays(2));
+        (await jobs.SweepOrphanBlobsAsync()).ShouldBe(1);
+        (await jobs.SweepOrphanBlobsAsync()).ShouldBeNull(); // once a day for the cluster
+        (await blobs.OpenReadAsync(orphan.Key, TestContext.Current.CancellationToken)).ShouldBeNull();
+
+        var si = await hub.LimogesEtatCivilAsync();
+        var download = await si.GetAsync($"/teledossiers/v1/cases/{caseId}/attachments/{attachmentIds.Single()}");
+        download.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await download.Content.ReadAsByteArrayAsync()).ShouldBe(content);
     }
 
     [Fact]

@@ -112,6 +112,29 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task The_listing_shows_committed_blobs_only()
+    {
+        var committed = await Store.StageAsync(new TestSource(Bytes(10)), 10, Ct);
+        await Store.CommitAsync(committed, Ct);
+        var staged = await Store.StageAsync(new TestSource(Bytes(Part + 1)), Part + 1, Ct);
+        try
+        {
+            var listed = new List<StoredBlob>();
+            await foreach (var blob in Store.ListAsync(Ct))
+            {
+                listed.Add(blob);
+            }
+
+            listed.Select(b => b.Key).ShouldBe([committed.Key]);
+            listed[0].LastModified.ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1));
+        }
+        finally
+        {
+            await Store.DiscardAsync(staged);
+        }
+    }
+
+    [Fact]
     public async Task Delete_is_idempotent()
     {
         var staged = await Store.StageAsync(new TestSource(Bytes(10)), 10, Ct);
