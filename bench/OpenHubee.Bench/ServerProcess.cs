@@ -10,6 +10,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StreamWriter log;
+    private int disposed;
 
     private ServerProcess(string name, Process process, StreamWriter log, Uri baseAddress)
     {
@@ -102,8 +103,14 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the server with SIGKILL (Process.Kill): no shutdown code runs, as in R1. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

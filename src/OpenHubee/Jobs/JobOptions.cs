@@ -46,6 +46,7 @@ public sealed class JobOptions
             MailDispatchInterval = s.GetValue("MailDispatchInterval", defaults.MailDispatchInterval),
             ScheduledWorkInterval = s.GetValue("ScheduledWorkInterval", defaults.ScheduledWorkInterval),
             HousekeepingInterval = s.GetValue("HousekeepingInterval", defaults.HousekeepingInterval),
+            StagingMaxAge = s.GetValue("StagingMaxAge", defaults.StagingMaxAge),
         };
     }
 
