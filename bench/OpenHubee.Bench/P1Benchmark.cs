@@ -11,14 +11,10 @@ using static OpenHubee.Bench.Measure;
 
 namespace OpenHubee.Bench;
 
-public sealed class P1Options
+public sealed class P1Options : BenchOptions
 {
     public long SizeBytes { get; set; } = 1L << 30;
     public int Runs { get; set; } = 3;
-    public bool WriteReport { get; set; } = true;
-    public bool Build { get; set; } = true;
-    public bool Keep { get; set; }
-    public string CommandLine { get; set; } = "";
 }
 
 /// <summary>One timed transfer: bytes over seconds, and the server's RSS growth while it ran.</summary>
@@ -379,18 +375,7 @@ public static class P1Benchmark
 
         public Uri Url(string relative) => new(baseAddress, Api + relative);
 
-        public async Task<string> TokenAsync(string clientId, string secret, string scope)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "oauth2/token"))
-            {
-                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = scope }),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
-            using var response = await client.SendAsync(request);
-            Expect(response, HttpStatusCode.OK, "token");
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return json.RootElement.GetProperty("access_token").GetString()!;
-        }
+        public Task<string> TokenAsync(string clientId, string secret, string scope) => HubOAuth.TokenAsync(client, clientId, secret, scope, baseAddress);
 
         public async Task<JsonElement> SendJsonAsync(HttpMethod method, string relative, string token, object body, HttpStatusCode expected)
         {

@@ -9,7 +9,7 @@ using static OpenHubee.Bench.Measure;
 
 namespace OpenHubee.Bench;
 
-public sealed class P3Options
+public sealed class P3Options : BenchOptions
 {
     public int DurationSeconds { get; set; } = 60;
     public int WarmupSeconds { get; set; } = 10;
@@ -19,10 +19,6 @@ public sealed class P3Options
     /// <summary>A PostgreSQL connection string without database; "" = .ci/postgres.sh's cluster; null = SQLite.</summary>
     public string? Postgres { get; set; }
 
-    public bool WriteReport { get; set; } = true;
-    public bool Build { get; set; } = true;
-    public bool Keep { get; set; }
-    public string CommandLine { get; set; } = "";
 }
 
 /// <summary>
@@ -140,10 +136,10 @@ public static class P3Benchmark
         public async Task SignInAsync()
         {
             // The tokens are obtained once and reused, as HubEE clients do for their hour of validity.
-            oslToken = await TokenAsync("demo-dila", "OSL");
+            oslToken = await HubOAuth.DemoTokenAsync(http, "demo-dila", "OSL");
             foreach (var (clientId, _, _) in Consumers)
             {
-                siTokens[clientId] = await TokenAsync(clientId, "SI");
+                siTokens[clientId] = await HubOAuth.DemoTokenAsync(http, clientId, "SI");
             }
         }
 
@@ -248,7 +244,7 @@ public static class P3Benchmark
             {
                 var id = attachment.GetProperty("id").GetString();
                 var watch = Stopwatch.StartNew();
-                using var request = Authorized(token, new HttpRequestMessage(HttpMethod.Get, $"{Root}/cases/{caseId}/attachments/{id}"));
+                using var request = HubOAuth.Authorized(token, new HttpRequestMessage(HttpMethod.Get, $"{Root}/cases/{caseId}/attachments/{id}"));
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
                 await Expect(response, HttpStatusCode.OK, request);
                 var bytes = await response.Content.ReadAsByteArrayAsync();
@@ -293,7 +289,7 @@ public static class P3Benchmark
             using (request)
             {
                 var watch = Stopwatch.StartNew();
-                using var response = await http.SendAsync(Authorized(token, request));
+                using var response = await http.SendAsync(HubOAuth.Authorized(token, request));
                 await Expect(response, expected, request);
                 var body = await response.Content.ReadAsByteArrayAsync();
                 Record(step, watch);
@@ -304,15 +300,9 @@ public static class P3Benchmark
         private async Task TimedAsync(string step, string token, HttpRequestMessage request, HttpStatusCode expected)
         {
             var watch = Stopwatch.StartNew();
-            using var response = await http.SendAsync(Authorized(token, request));
+            using var response = await http.SendAsync(HubOAuth.Authorized(token, request));
             await Expect(response, expected, request);
             Record(step, watch);
-        }
-
-        private static HttpRequestMessage Authorized(string token, HttpRequestMessage request)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return request;
         }
 
         private static async Task Expect(HttpResponseMessage response, HttpStatusCode expected, HttpRequestMessage request)
@@ -332,19 +322,6 @@ public static class P3Benchmark
             {
                 errors.Enqueue(message);
             }
-        }
-
-        private async Task<string> TokenAsync(string clientId, string scope)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/token")
-            {
-                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = scope }),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{clientId}:{clientId}-secret")));
-            using var response = await http.SendAsync(request);
-            await Expect(response, HttpStatusCode.OK, request);
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return json.RootElement.GetProperty("access_token").GetString()!;
         }
     }
 

@@ -14,17 +14,13 @@ using static OpenHubee.Bench.Measure;
 
 namespace OpenHubee.Bench;
 
-public sealed class P5Options
+public sealed class P5Options : BenchOptions
 {
     public int Cases { get; set; } = 100_000;
     /// <summary>Timed requests in all, spread evenly over the scenarios.</summary>
     public int Requests { get; set; } = 520;
     /// <summary>A PostgreSQL server (connection string without database) instead of the embedded SQLite; empty: start .ci/postgres.sh.</summary>
     public string? Postgres { get; set; }
-    public bool WriteReport { get; set; } = true;
-    public bool Build { get; set; } = true;
-    public bool Keep { get; set; }
-    public string CommandLine { get; set; } = "";
 }
 
 /// <summary>

@@ -10,14 +10,10 @@ using OpenHubee.Migrations.Sqlite;
 
 namespace OpenHubee.Bench;
 
-public sealed class R1Options
+public sealed class R1Options : BenchOptions
 {
     public int Clients { get; set; } = 50;
     public int KillAfterMilliseconds { get; set; } = 4000;
-    public bool WriteReport { get; set; } = true;
-    public bool Build { get; set; } = true;
-    public bool Keep { get; set; }
-    public string CommandLine { get; set; } = "";
 }
 
 /// <summary>
@@ -72,7 +68,7 @@ public static class R1Benchmark
             await using (var server = await ServerProcess.StartAsync("OpenHubEE", hubDll, [], environment, Path.Combine(work, "openhubee-1.log")))
             {
                 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-                var token = await TokenAsync(http, "demo-dila", "OSL");
+                var token = await HubOAuth.DemoTokenAsync(http, "demo-dila", "OSL");
                 using var stop = new CancellationTokenSource();
                 var inFlight = 0;
                 var clients = Enumerable.Range(0, options.Clients).Select(i => Task.Run(async () =>
@@ -121,7 +117,7 @@ public static class R1Benchmark
                 Console.WriteLine($"restarted as pid {server.Pid}; waiting for the housekeeping job");
                 await Task.Delay(TimeSpan.FromSeconds(15));
                 using var http = new HttpClient { BaseAddress = server.BaseAddress };
-                var token = await TokenAsync(http, "demo-dila", "OSL");
+                var token = await HubOAuth.DemoTokenAsync(http, "demo-dila", "OSL");
                 checks = await VerifyAsync(http, token, Path.Combine(data, "openhubee.db"), Path.Combine(data, "blobs"), acknowledged);
             }
 
@@ -154,7 +150,7 @@ public static class R1Benchmark
              "cases":[{"recipient":{{Limoges}},"externalId":"{{externalId}}-01"}],
              "attachments":[{{string.Join(",", contents.Select((c, i) => $$"""{"fileName":"piece{{i}}.pdf","type":"recapPDF","size":{{c.Length}},"mimeType":"application/pdf","recipients":["{{externalId}}-01"]}"""))}}]}
             """;
-        using var create = Authorized(token, new HttpRequestMessage(HttpMethod.Post, $"{Root}/folders") { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+        using var create = HubOAuth.Authorized(token, new HttpRequestMessage(HttpMethod.Post, $"{Root}/folders") { Content = new StringContent(json, Encoding.UTF8, "application/json") });
         using var created = await http.SendAsync(create, ct);
         created.EnsureSuccessStatusCode();
         using var folder = JsonDocument.Parse(await created.Content.ReadAsStringAsync(ct));
@@ -167,7 +163,7 @@ public static class R1Benchmark
             var digest = Convert.ToBase64String(SHA256.HashData(contents[i]));
             var body = new ByteArrayContent(contents[i]);
             body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            using var put = Authorized(token, new HttpRequestMessage(HttpMethod.Put, $"{Root}/folders/{folderId}/attachments/{attachmentIds[i]}") { Content = body });
+            using var put = HubOAuth.Authorized(token, new HttpRequestMessage(HttpMethod.Put, $"{Root}/folders/{folderId}/attachments/{attachmentIds[i]}") { Content = body });
             put.Headers.TryAddWithoutValidation("digest", digest);
             using var uploaded = await http.SendAsync(put, ct);
             if (uploaded.StatusCode != HttpStatusCode.NoContent)
@@ -178,7 +174,7 @@ public static class R1Benchmark
             acknowledged.Uploads[attachmentIds[i]] = digest;
         }
 
-        using var complete = Authorized(token, new HttpRequestMessage(HttpMethod.Patch, $"{Root}/folders/{folderId}") { Content = new StringContent("""{"globalStatus":"HUBEE_COMPLETED"}""", Encoding.UTF8, "application/json") });
+        using var complete = HubOAuth.Authorized(token, new HttpRequestMessage(HttpMethod.Patch, $"{Root}/folders/{folderId}") { Content = new StringContent("""{"globalStatus":"HUBEE_COMPLETED"}""", Encoding.UTF8, "application/json") });
         using var completed = await http.SendAsync(complete, ct);
         if (completed.StatusCode != HttpStatusCode.NoContent)
         {
@@ -206,7 +202,7 @@ public static class R1Benchmark
         // 1. Through the API: every acknowledged folder is there, with the acknowledged attachments RECEIVED.
         foreach (var (folderId, attachmentIds) in acknowledged.Folders)
         {
-            using var get = Authorized(token, new HttpRequestMessage(HttpMethod.Get, $"{Root}/folders/{folderId}"));
+            using var get = HubOAuth.Authorized(token, new HttpRequestMessage(HttpMethod.Get, $"{Root}/folders/{folderId}"));
             using var response = await http.SendAsync(get);
             if (response.StatusCode != HttpStatusCode.OK)
             {
@@ -268,25 +264,6 @@ public static class R1Benchmark
         Count("FAIL orphan blobs after the cleanup job", stored.Count(f => !f.Contains("/.staging/", StringComparison.Ordinal) && !referenced.Contains(Path.GetFileName(f))));
         Count("FAIL staging files after the cleanup job", stored.Count(f => f.Contains("/.staging/", StringComparison.Ordinal)));
         return checks;
-    }
-
-    private static HttpRequestMessage Authorized(string token, HttpRequestMessage request)
-    {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http, string clientId, string scope)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/token")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = scope }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{clientId}:{clientId}-secret")));
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("access_token").GetString()!;
     }
 
     private static string Report(R1Options options, Acknowledged acknowledged, int inFlightAtKill, Dictionary<string, int> checks, bool met)
