@@ -53,20 +53,9 @@ public static class P3Benchmark
         Console.WriteLine($"P3 on {database}: {options.Senders} senders, {options.WarmupSeconds} s warm-up + {options.DurationSeconds} s, work folder {work}");
         try
         {
-            var hubDll = Path.Combine(root, "src/OpenHubee/bin/Release/net10.0/OpenHubee.dll");
-            if (options.Build)
-            {
-                await Repo.BuildAsync(root, "src/OpenHubee/OpenHubee.csproj", Path.Combine(work, "build-openhubee.log"));
-            }
+            var hubDll = await Repo.OpenHubeeReleaseAsync(root, options.Build, work);
 
-            var environment = new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["OpenHubee__DataDirectory"] = Path.Combine(work, "openhubee-data"),
-                ["OpenHubee__DemoData"] = "true",
-                ["OpenHubee__DemoData__PortalAccounts"] = "false",
-                ["OpenHubee__DemoBanner"] = "false",
-            };
+            var environment = Repo.ProductionWithDemoClients(Path.Combine(work, "openhubee-data"));
             if (postgres is not null)
             {
                 environment["OpenHubee__Database__Provider"] = "Postgres";

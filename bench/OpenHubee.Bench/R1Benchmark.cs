@@ -46,22 +46,11 @@ public static class R1Benchmark
         Console.WriteLine($"R1: {options.Clients} clients, kill -9 after {options.KillAfterMilliseconds} ms, work folder {work}");
         try
         {
-            var hubDll = Path.Combine(root, "src/OpenHubee/bin/Release/net10.0/OpenHubee.dll");
-            if (options.Build)
-            {
-                await Repo.BuildAsync(root, "src/OpenHubee/OpenHubee.csproj", Path.Combine(work, "build-openhubee.log"));
-            }
+            var hubDll = await Repo.OpenHubeeReleaseAsync(root, options.Build, work);
 
-            var environment = new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["OpenHubee__DataDirectory"] = data,
-                ["OpenHubee__DemoData"] = "true",
-                ["OpenHubee__DemoData__PortalAccounts"] = "false",
-                ["OpenHubee__DemoBanner"] = "false",
-                // No background job before the kill: the cleanup must be the restarted node's.
-                ["OpenHubee__Jobs__Enabled"] = "false",
-            };
+            var environment = Repo.ProductionWithDemoClients(data);
+            // No background job before the kill: the cleanup must be the restarted node's.
+            environment["OpenHubee__Jobs__Enabled"] = "false";
 
             var acknowledged = new Acknowledged();
             int inFlightAtKill;

@@ -21,6 +21,27 @@ public static class Repo
         throw new InvalidOperationException("OpenHubee.slnx not found above the current folder.");
     }
 
+    /// <summary>The service's Release build (built first unless asked not to), as the benchmarks run it.</summary>
+    public static async Task<string> OpenHubeeReleaseAsync(string root, bool build, string work)
+    {
+        if (build)
+        {
+            await BuildAsync(root, "src/OpenHubee/OpenHubee.csproj", Path.Combine(work, "build-openhubee.log"));
+        }
+
+        return Path.Combine(root, "src/OpenHubee/bin/Release/net10.0/OpenHubee.dll");
+    }
+
+    /// <summary>The service as in production (JSON logs, jobs on) on a throw-away data folder, with the demo clients.</summary>
+    public static Dictionary<string, string> ProductionWithDemoClients(string dataDirectory) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["OpenHubee__DataDirectory"] = dataDirectory,
+        ["OpenHubee__DemoData"] = "true",
+        ["OpenHubee__DemoData__PortalAccounts"] = "false",
+        ["OpenHubee__DemoBanner"] = "false",
+    };
+
     public static async Task BuildAsync(string root, string project, string logPath)
     {
         Console.WriteLine($"dotnet build -c Release {project}");

@@ -326,14 +326,7 @@ public sealed class JobRunner(
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var now = clock.GetUtcNow();
-        var key = $"prune-tokens:{SubscriptionLifecycle.ParisDay(now):yyyy-MM-dd}";
-        if (await db.JobClaims.AnyAsync(j => j.Key == key, ct))
-        {
-            return false;
-        }
-
-        db.JobClaims.Add(new JobClaim { Key = key, ClaimDateTime = now });
-        if (!await TrySaveAsync(db, ct))
+        if (!await TryClaimDayAsync(db, "prune-tokens", now, ct))
         {
             return false;
         }
@@ -363,14 +356,7 @@ public sealed class JobRunner(
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var now = clock.GetUtcNow();
-        var key = $"sweep-blobs:{SubscriptionLifecycle.ParisDay(now):yyyy-MM-dd}";
-        if (await db.JobClaims.AnyAsync(j => j.Key == key, ct))
-        {
-            return null;
-        }
-
-        db.JobClaims.Add(new JobClaim { Key = key, ClaimDateTime = now });
-        if (!await TrySaveAsync(db, ct))
+        if (!await TryClaimDayAsync(db, "sweep-blobs", now, ct))
         {
             return null;
         }
@@ -410,6 +396,19 @@ public sealed class JobRunner(
 
         logger.LogInformation("Orphan blob sweep: {Deleted} blobs without an attachment deleted", deleted);
         return deleted;
+    }
+
+    /// <summary>Claims today's (Paris) run of a daily job for the cluster; false when it already ran or another node has it.</summary>
+    private static async Task<bool> TryClaimDayAsync(HubDbContext db, string job, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = $"{job}:{SubscriptionLifecycle.ParisDay(now):yyyy-MM-dd}";
+        if (await db.JobClaims.AnyAsync(j => j.Key == key, ct))
+        {
+            return false;
+        }
+
+        db.JobClaims.Add(new JobClaim { Key = key, ClaimDateTime = now });
+        return await TrySaveAsync(db, ct);
     }
 
     /// <summary>Saves the claim with its effects; false when another node claimed the same unit first.</summary>
