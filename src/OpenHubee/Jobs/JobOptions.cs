@@ -16,7 +16,6 @@ public sealed class JobOptions
     public int DeactivationDays { get; init; } = 120;
     public int PasswordLifetimeMonths { get; init; } = 6;
     /// <summary>Tokens and authorizations expired for longer than this are pruned.</summary>
-    public TimeSpan TokenPruneAge { get; init; } = TimeSpan.FromDays(1);
     public TimeSpan StagingMaxAge { get; init; } = TimeSpan.FromDays(1);
     /// <summary>How long a node owns a mail it is sending before another may retry it.</summary>
     public TimeSpan MailLease { get; init; } = TimeSpan.FromMinutes(5);

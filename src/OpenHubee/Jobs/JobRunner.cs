@@ -4,7 +4,6 @@ using OpenHubee.Data;
 using OpenHubee.Domain;
 using OpenHubee.Mail;
 using OpenHubee.Storage;
-using OpenIddict.Abstractions;
 
 namespace OpenHubee.Jobs;
 
@@ -28,7 +27,6 @@ public sealed class JobRunner(
         await UncollectedAlertsAsync(ct);
         await AccountsAsync(ct);
         await RetentionAsync(ct);
-        await PruneTokensAsync(ct);
         await CleanStagingAsync(ct);
         await SweepOrphanBlobsAsync(ct);
         await DispatchMailsAsync(ct);
@@ -319,24 +317,6 @@ public sealed class JobRunner(
     }
 
     // ---------------- housekeeping ----------------
-
-    /// <summary>Expired OpenIddict tokens and authorizations, once a day for the cluster.</summary>
-    public async Task<bool> PruneTokensAsync(CancellationToken ct = default)
-    {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        var now = clock.GetUtcNow();
-        if (!await TryClaimDayAsync(db, "prune-tokens", now, ct))
-        {
-            return false;
-        }
-
-        var threshold = now.Subtract(options.TokenPruneAge);
-        var tokens = await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(threshold, ct);
-        var authorizations = await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(threshold, ct);
-        logger.LogInformation("Pruned {Tokens} tokens and {Authorizations} authorizations", tokens, authorizations);
-        return true;
-    }
 
     /// <summary>
     /// Staging older than a day is what interrupted uploads left (a local staging file, an S3 multipart upload

@@ -59,14 +59,13 @@ public sealed class ScheduledWorkJob(JobRunner runner) : IJob
     }
 }
 
-/// <summary>Retention (purge, archiving, deletion), token pruning, staging cleanup and the orphan blob sweep.</summary>
+/// <summary>Retention (purge, archiving, deletion), staging cleanup and the orphan blob sweep.</summary>
 [DisallowConcurrentExecution]
 public sealed class HousekeepingJob(JobRunner runner) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         await runner.RetentionAsync(cancellationToken);
-        await runner.PruneTokensAsync(cancellationToken);
         await runner.CleanStagingAsync(cancellationToken);
         await runner.SweepOrphanBlobsAsync(cancellationToken);
     }
